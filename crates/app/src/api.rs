@@ -1,0 +1,55 @@
+//! Server functions: the console's API. Each is callable from the page and over HTTP under
+//! `/api/…`; their bodies run only on the server.
+
+use crate::error::ConsoleError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, Json};
+use model::{Delivered, SmtpForm, SmtpSettingsView, TestEmailForm};
+use serde::{Deserialize, Serialize};
+
+/// What a save did, beyond storing the fields.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedSmtp {
+    /// The settings as now stored.
+    pub view: SmtpSettingsView,
+    /// What happened to the password.
+    pub password: PasswordOutcome,
+}
+
+/// What a save did to the stored password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordOutcome {
+    /// A new password was stored.
+    Replaced,
+    /// The stored password was kept.
+    Kept,
+    /// The stored password was removed (on request, or because the destination changed).
+    Removed,
+    /// No password before, none now.
+    None,
+}
+
+/// The saved SMTP settings, or `None` when nothing is saved. Never includes the password.
+#[server(prefix = "/api", endpoint = "smtp/settings", input = GetUrl)]
+pub async fn load_smtp_settings() -> Result<Option<SmtpSettingsView>, ConsoleError> {
+    crate::server::load_smtp_settings().await
+}
+
+/// Validates and stores the SMTP settings.
+#[server(prefix = "/api", endpoint = "smtp/save", input = Json)]
+pub async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, ConsoleError> {
+    crate::server::save_smtp_settings(form).await
+}
+
+/// Removes the SMTP settings, password included. Returns whether anything was stored.
+#[server(prefix = "/api", endpoint = "smtp/reset")]
+pub async fn reset_smtp_settings() -> Result<bool, ConsoleError> {
+    crate::server::reset_smtp_settings().await
+}
+
+/// Sends a test email through the saved settings and reports the server's final reply.
+#[server(prefix = "/api", endpoint = "smtp/test-email", input = Json)]
+pub async fn send_test_email(form: TestEmailForm) -> Result<Delivered, ConsoleError> {
+    crate::server::send_test_email(form).await
+}

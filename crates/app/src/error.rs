@@ -1,0 +1,40 @@
+//! The one error type every server function returns, shared by the server and the browser.
+
+use model::{DeliveryFailure, FieldErrors};
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+/// What can go wrong behind a console action, in terms the page can show.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+pub enum ConsoleError {
+    /// Fields broke rules; each message belongs beside its field.
+    #[error("Some fields need attention: {0}")]
+    Invalid(FieldErrors),
+    /// An action needs saved SMTP settings and there are none.
+    #[error("No SMTP settings are saved yet: save them before sending a test email")]
+    NotConfigured,
+    /// The mail server was tried and the send failed.
+    #[error("{0}")]
+    Delivery(DeliveryFailure),
+    /// Something failed inside the console; the log has the cause under this reference.
+    #[error(
+        "The console could not complete this (reference {reference}); the server log has the \
+         details"
+    )]
+    Internal {
+        /// Reference to find the cause in the server log.
+        reference: String,
+    },
+    /// The request did not get through to the console, or its answer could not be read.
+    #[error("The console did not answer: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for ConsoleError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ConsoleError::Transport(value.to_string())
+    }
+}

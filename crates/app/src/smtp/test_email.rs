@@ -1,0 +1,213 @@
+//! The Send Test Email dialog: sends through the saved settings and reports the server's final
+//! reply, or a classified failure with the stage, the server's words and a hint.
+
+use crate::api::send_test_email;
+use crate::error::ConsoleError;
+use crate::form::{Dialog, Field};
+use leptos::prelude::*;
+use model::test_email::DEFAULT_MESSAGE;
+use model::{
+    Delivered, DeliveryFailure, FieldErrors, FieldId, SettingsUsed, SmtpSettingsView,
+    TestEmailForm,
+};
+
+/// The dialog; it sends with what is saved, never with unsaved edits on the page.
+#[component]
+pub(super) fn TestEmailDialog(
+    open: RwSignal<bool>,
+    stored: RwSignal<Option<SmtpSettingsView>>,
+    #[prop(into)] dirty: Signal<bool>,
+) -> impl IntoView {
+    let form = RwSignal::new(TestEmailForm {
+        recipient: String::new(),
+        message: DEFAULT_MESSAGE.to_owned(),
+    });
+    let show_errors = RwSignal::new(false);
+    let server_errors = RwSignal::new(FieldErrors::new());
+    let send = Action::new(|form: &TestEmailForm| send_test_email(form.clone()));
+    let pending = send.pending();
+    let outcome = send.value();
+    Effect::new(move |_| {
+        if let Some(Err(ConsoleError::Invalid(errors))) = outcome.get() {
+            server_errors.set(errors);
+        }
+    });
+    let check = Memo::new(move |_| form.with(|f| f.validate().map(|_| ())));
+    let error = move |field: FieldId| {
+        Signal::derive(move || {
+            let from_server = server_errors.with(|e| e.get(field).map(str::to_owned));
+            if from_server.is_some() {
+                return from_server;
+            }
+            if !show_errors.get() {
+                return None;
+            }
+            check.with(|c| c.as_ref().err().and_then(|e| e.get(field)).map(str::to_owned))
+        })
+    };
+
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        show_errors.set(true);
+        server_errors.set(FieldErrors::new());
+        if check.get_untracked().is_ok() {
+            send.dispatch(form.get_untracked());
+        }
+    };
+
+    view! {
+        <Dialog title="Send Test Email" name="test-email-dialog" open>
+            <form class="dialog-form" novalidate on:submit=submit>
+                <WillUse stored dirty/>
+                <Field field=FieldId::Recipient error=error(FieldId::Recipient)>
+                    <input
+                        id="recipient"
+                        name="recipient"
+                        type="email"
+                        autocomplete="email"
+                        placeholder="noc@example.net"
+                        prop:value=move || form.with(|f| f.recipient.clone())
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            form.update(|f| f.recipient = value);
+                            server_errors.update(|e| e.remove(FieldId::Recipient));
+                        }
+                    />
+                </Field>
+                <Field field=FieldId::Message error=error(FieldId::Message)>
+                    <textarea
+                        id="message"
+                        name="message"
+                        rows="4"
+                        prop:value=move || form.with(|f| f.message.clone())
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            form.update(|f| f.message = value);
+                            server_errors.update(|e| e.remove(FieldId::Message));
+                        }
+                    >
+                        {DEFAULT_MESSAGE}
+                    </textarea>
+                </Field>
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || pending.get()>
+                        {move || if pending.get() { "Sending…" } else { "Send Email" }}
+                    </button>
+                    <button type="button" on:click=move |_| open.set(false)>"Close"</button>
+                </div>
+                <Show when=move || pending.get()>
+                    <p class="progress" role="status">
+                        <span class="spinner" aria-hidden="true"></span>
+                        {move || progress_text(stored)}
+                    </p>
+                </Show>
+                <Show when=move || !pending.get()>
+                    {move || outcome.get().map(|result| match result {
+                        Ok(delivered) => view! { <DeliveredReport delivered/> }.into_any(),
+                        Err(ConsoleError::Delivery(failure)) => {
+                            view! { <FailureReport failure/> }.into_any()
+                        }
+                        Err(ConsoleError::Invalid(_)) => ().into_any(),
+                        Err(other) => view! {
+                            <div class="result failure" role="alert" data-outcome="error">
+                                <p class="summary">{other.to_string()}</p>
+                            </div>
+                        }
+                        .into_any(),
+                    })}
+                </Show>
+            </form>
+        </Dialog>
+    }
+    .into_any()
+}
+
+fn progress_text(stored: RwSignal<Option<SmtpSettingsView>>) -> String {
+    stored.with(|s| match s {
+        Some(view) => format!(
+            "Sending through {}:{} ({}). Each step may take up to {} s.",
+            view.server, view.port, view.security, view.timeout_secs
+        ),
+        None => "Sending…".to_owned(),
+    })
+}
+
+/// What the test will use, before it is sent.
+#[component]
+fn WillUse(stored: RwSignal<Option<SmtpSettingsView>>, dirty: Signal<bool>) -> impl IntoView {
+    view! {
+        {move || stored.with(|s| match s {
+            Some(view) => view! {
+                <p class="will-use">
+                    "Uses the saved settings: " <strong>{format!("{}:{}", view.server, view.port)}</strong>
+                    {format!(", {}", view.security)}
+                    {view.user_name.as_ref().map(|u| format!(", user {u}"))}
+                    {format!(", from {}", view.from)}
+                    "."
+                </p>
+            }.into_any(),
+            None => view! {
+                <p class="banner error">"No SMTP settings are saved yet: save them first."</p>
+            }.into_any(),
+        })}
+        <Show when=move || dirty.get()>
+            <p class="banner warning">"The page has unsaved changes; the test uses the saved settings. Save first to test your changes."</p>
+        </Show>
+    }
+}
+
+#[component]
+fn DeliveredReport(delivered: Delivered) -> impl IntoView {
+    view! {
+        <div class="result success" role="status" data-outcome="delivered">
+            <p class="summary">"The server accepted the message."</p>
+            <p>"Final reply: " <code class="reply">{delivered.final_reply}</code></p>
+            <p class="elapsed">{format!("Took {} ms.", delivered.elapsed_ms)}</p>
+            <UsedSettings used=delivered.used/>
+        </div>
+    }
+}
+
+#[component]
+fn FailureReport(failure: DeliveryFailure) -> impl IntoView {
+    view! {
+        <div
+            class="result failure"
+            role="alert"
+            data-outcome="failed"
+            data-kind=failure.kind.id()
+        >
+            <p class="summary">{failure.summary}</p>
+            {failure.server_reply.map(|reply| view! {
+                <p>"Server reply: " <code class="reply">{reply}</code></p>
+            })}
+            {failure.hint.map(|hint| view! { <p class="hint">{hint}</p> })}
+            <p class="elapsed">
+                {format!("Stopped at {} after {} ms.", failure.stage, failure.elapsed_ms)}
+            </p>
+            <UsedSettings used=failure.used/>
+        </div>
+    }
+}
+
+#[component]
+fn UsedSettings(used: SettingsUsed) -> impl IntoView {
+    let address = used
+        .address
+        .filter(|address| *address != used.server.trim_matches(['[', ']']))
+        .map(|address| format!(" ({address})"));
+    view! {
+        <dl class="used">
+            <dt>"Server"</dt>
+            <dd>{format!("{}:{}", used.server, used.port)} {address}</dd>
+            <dt>"Connection security"</dt>
+            <dd>{used.security.label()} {used.custom_ca.then_some(", trusting the configured CA")}</dd>
+            <dt>"Authentication"</dt>
+            <dd>{used.user_name.map(|u| format!("as {u}")).unwrap_or_else(|| "none".to_owned())}</dd>
+            <dt>"From"</dt>
+            <dd>{used.from}</dd>
+            <dt>"Timeout per step"</dt>
+            <dd>{format!("{} s", used.timeout_secs)}</dd>
+        </dl>
+    }
+}

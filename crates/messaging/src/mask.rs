@@ -1,0 +1,41 @@
+//! Masks personal data before it reaches the log: enough to recognise a value, not to read it.
+
+/// `jane.doe@example.net` becomes `j***@e***.net`.
+pub fn email_address(address: &str) -> String {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return first_char_then_stars(address);
+    };
+    let (host, tld) = match domain.rsplit_once('.') {
+        Some((host, tld)) => (host, format!(".{tld}")),
+        None => (domain, String::new()),
+    };
+    format!("{}@{}{tld}", first_char_then_stars(local), first_char_then_stars(host))
+}
+
+fn first_char_then_stars(value: &str) -> String {
+    match value.chars().next() {
+        Some(first) => format!("{first}***"),
+        None => "***".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_keeps_first_letters_and_top_level_domain() {
+        assert_eq!(email_address("jane.doe@example.net"), "j***@e***.net");
+    }
+
+    #[test]
+    fn address_without_dot_in_domain_is_masked_whole() {
+        assert_eq!(email_address("root@localhost"), "r***@l***");
+    }
+
+    #[test]
+    fn text_without_at_sign_is_masked() {
+        assert_eq!(email_address("nonsense"), "n***");
+        assert_eq!(email_address(""), "***");
+    }
+}

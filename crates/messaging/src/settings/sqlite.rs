@@ -1,0 +1,106 @@
+//! The SQLite backend of the settings store.
+
+use super::{DatabaseLocation, SealedPassword, SmtpRow, StoreError};
+use model::SmtpSettings;
+use sqlx::Row as _;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
+use std::time::Duration;
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+pub(super) async fn connect(location: &DatabaseLocation) -> Result<SqlitePool, StoreError> {
+    let (options, max_connections) = match location {
+        DatabaseLocation::SqliteFile(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|error| StoreError::Open(sqlx::Error::Io(error)))?;
+            }
+            let options = SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(5))
+                // Deleted rows (a reset password) are overwritten, not left in free pages.
+                .pragma("secure_delete", "on");
+            (options, 4)
+        }
+        // One connection: every connection to `:memory:` would be a separate empty database.
+        DatabaseLocation::SqliteMemory => (SqliteConnectOptions::new().in_memory(true), 1),
+    };
+    let pool = SqlitePoolOptions::new()
+        .max_connections(max_connections)
+        .connect_with(options)
+        .await
+        .map_err(StoreError::Open)?;
+    MIGRATIONS.run(&pool).await.map_err(StoreError::Migrate)?;
+    Ok(pool)
+}
+
+pub(super) async fn load_smtp(pool: &SqlitePool) -> Result<Option<SmtpRow>, StoreError> {
+    let row = sqlx::query(
+        "SELECT server_name, port, security, user_name, password_sealed, from_address, \
+         timeout_secs, ca_certificate, updated_at FROM smtp_settings WHERE id = 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(SmtpRow {
+        server_name: row.try_get("server_name")?,
+        port: row.try_get("port")?,
+        security: row.try_get("security")?,
+        user_name: row.try_get("user_name")?,
+        password_sealed: row.try_get("password_sealed")?,
+        from_address: row.try_get("from_address")?,
+        timeout_secs: row.try_get("timeout_secs")?,
+        ca_certificate: row.try_get("ca_certificate")?,
+        updated_at: row.try_get("updated_at")?,
+    }))
+}
+
+pub(super) async fn save_smtp(
+    pool: &SqlitePool,
+    settings: &SmtpSettings,
+    password: SealedPassword,
+) -> Result<(), StoreError> {
+    let (password_value, password_rule) = match password {
+        SealedPassword::Replace(sealed) => (Some(sealed), "excluded.password_sealed"),
+        SealedPassword::Clear => (None, "NULL"),
+        SealedPassword::KeepIfSameDestination => (
+            None,
+            "CASE WHEN smtp_settings.server_name = excluded.server_name \
+             AND smtp_settings.port = excluded.port \
+             AND smtp_settings.security = excluded.security \
+             AND smtp_settings.user_name IS excluded.user_name \
+             THEN smtp_settings.password_sealed ELSE NULL END",
+        ),
+    };
+    let statement = format!(
+        "INSERT INTO smtp_settings (id, server_name, port, security, user_name, \
+         password_sealed, from_address, timeout_secs, ca_certificate, updated_at) \
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) \
+         ON CONFLICT (id) DO UPDATE SET \
+         password_sealed = {password_rule}, \
+         server_name = excluded.server_name, port = excluded.port, \
+         security = excluded.security, user_name = excluded.user_name, \
+         from_address = excluded.from_address, timeout_secs = excluded.timeout_secs, \
+         ca_certificate = excluded.ca_certificate, updated_at = excluded.updated_at"
+    );
+    // Only the constant password rule above is spliced in; every value is a bound parameter.
+    sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(settings.server.to_string())
+        .bind(i64::from(settings.port))
+        .bind(settings.security.as_str())
+        .bind(settings.user_name.as_deref())
+        .bind(password_value)
+        .bind(settings.from.to_string())
+        .bind(i64::from(settings.timeout_secs))
+        .bind(settings.ca_certificate.as_deref())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn reset_smtp(pool: &SqlitePool) -> Result<bool, StoreError> {
+    let result = sqlx::query("DELETE FROM smtp_settings WHERE id = 1").execute(pool).await?;
+    Ok(result.rows_affected() > 0)
+}

@@ -1,0 +1,62 @@
+//! Checks on free text that will end up in SMTP commands or message headers.
+//!
+//! A carriage return or line feed smuggled into a header or an SMTP command lets the sender add
+//! headers or whole commands of its own, so single-line fields refuse every control character.
+
+/// Describes the first control character in `value`, if there is one.
+pub fn first_control_character(value: &str) -> Option<String> {
+    value.chars().find(|c| c.is_control()).map(describe_control)
+}
+
+/// Like [`first_control_character`] but lets line breaks and tabs through, for message bodies.
+pub fn first_control_character_in_body(value: &str) -> Option<String> {
+    value
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        .map(describe_control)
+}
+
+fn describe_control(c: char) -> String {
+    match c {
+        '\r' => "a carriage return".to_owned(),
+        '\n' => "a line break".to_owned(),
+        '\t' => "a tab".to_owned(),
+        '\0' => "a NUL character".to_owned(),
+        other => format!("the control character U+{:04X}", other as u32),
+    }
+}
+
+/// The message for a single-line field that contains a control character.
+pub fn control_character_message(found: &str) -> String {
+    format!("Remove {found}: this field must be a single line of printable text")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_has_no_control_character() {
+        assert_eq!(first_control_character("smtp.example.net"), None);
+    }
+
+    #[test]
+    fn carriage_return_and_line_feed_are_named() {
+        assert_eq!(first_control_character("a\rb").as_deref(), Some("a carriage return"));
+        assert_eq!(first_control_character("a\nb").as_deref(), Some("a line break"));
+    }
+
+    #[test]
+    fn other_control_characters_are_named_by_code_point() {
+        assert_eq!(
+            first_control_character("a\u{7f}").as_deref(),
+            Some("the control character U+007F")
+        );
+    }
+
+    #[test]
+    fn message_bodies_may_hold_line_breaks_and_tabs_but_not_nul() {
+        assert_eq!(first_control_character_in_body("line one\r\n\tline two"), None);
+        assert_eq!(first_control_character_in_body("a\0b").as_deref(), Some("a NUL character"));
+    }
+}

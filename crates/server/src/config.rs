@@ -1,0 +1,127 @@
+//! The server's configuration, read once from the environment at start.
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `CONSOLE_LISTEN` | address and port to listen on | `127.0.0.1:3000` |
+//! | `CONSOLE_DATABASE` | SQLite file holding the settings (created on first start) | `data/console.sqlite3` |
+//! | `CONSOLE_SECRET_KEY` | 32-byte key (base64) that encrypts stored passwords | unset: key file |
+//! | `CONSOLE_SECRET_KEY_FILE` | key file, created with mode 0600 if missing | `secret.key` beside the database |
+//! | `CONSOLE_SITE_ROOT` | folder with the built browser bundle (`pkg/`) and `public/` files | `target/site` |
+//! | `CONSOLE_EHLO_NAME` | the name this console gives in SMTP EHLO | `localhost` |
+//! | `RUST_LOG` | log filter (tracing `EnvFilter` syntax) | `info` |
+
+use messaging::{DatabaseLocation, KeySource};
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// Where the settings live.
+    pub database: DatabaseLocation,
+    /// Where the encryption key comes from.
+    pub secret_key: KeySource,
+    /// The built site (browser bundle and static files).
+    pub site_root: PathBuf,
+    /// EHLO name.
+    pub ehlo_name: String,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {problem}")]
+pub struct ConfigError {
+    /// The environment variable.
+    pub variable: &'static str,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let listen = match lookup("CONSOLE_LISTEN") {
+            Some(value) => value.parse().map_err(|_| ConfigError {
+                variable: "CONSOLE_LISTEN",
+                problem: format!("'{value}' is not an address:port such as 127.0.0.1:3000"),
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+        };
+        let database_path = PathBuf::from(
+            lookup("CONSOLE_DATABASE").unwrap_or_else(|| "data/console.sqlite3".to_owned()),
+        );
+        let secret_key = match (lookup("CONSOLE_SECRET_KEY"), lookup("CONSOLE_SECRET_KEY_FILE")) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError {
+                    variable: "CONSOLE_SECRET_KEY",
+                    problem: "set either CONSOLE_SECRET_KEY or CONSOLE_SECRET_KEY_FILE, not both"
+                        .to_owned(),
+                });
+            }
+            (Some(key), None) => KeySource::Inline(SecretString::from(key)),
+            (None, Some(file)) => KeySource::File(PathBuf::from(file)),
+            (None, None) => KeySource::File(database_path.with_file_name("secret.key")),
+        };
+        let ehlo_name = lookup("CONSOLE_EHLO_NAME").unwrap_or_else(|| "localhost".to_owned());
+        if let Err(problem) = model::host::parse_domain(&ehlo_name) {
+            return Err(ConfigError { variable: "CONSOLE_EHLO_NAME", problem });
+        }
+        Ok(Config {
+            listen,
+            database: DatabaseLocation::SqliteFile(database_path),
+            secret_key,
+            site_root: PathBuf::from(
+                lookup("CONSOLE_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            ),
+            ehlo_name,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_listen_on_loopback_with_an_sqlite_file() {
+        let config = config(&[]).unwrap();
+
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert!(matches!(config.database, DatabaseLocation::SqliteFile(ref p)
+            if p.ends_with("data/console.sqlite3")));
+        assert!(matches!(config.secret_key, KeySource::File(ref p) if p.ends_with("data/secret.key")));
+    }
+
+    #[test]
+    fn bad_listen_address_names_the_variable() {
+        let error = config(&[("CONSOLE_LISTEN", "localhost")]).unwrap_err();
+        assert_eq!(error.variable, "CONSOLE_LISTEN");
+    }
+
+    #[test]
+    fn both_key_variables_at_once_are_refused() {
+        let error =
+            config(&[("CONSOLE_SECRET_KEY", "x"), ("CONSOLE_SECRET_KEY_FILE", "y")]).unwrap_err();
+        assert_eq!(error.variable, "CONSOLE_SECRET_KEY");
+    }
+
+    #[test]
+    fn bad_ehlo_name_is_refused() {
+        assert!(config(&[("CONSOLE_EHLO_NAME", "bad name")]).is_err());
+    }
+}

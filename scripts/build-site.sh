@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the console: the browser bundle (WASM + JS glue + CSS, precompressed) into
+# target/site, and the server binary. `--release` builds what admins run (size-optimised WASM
+# through wasm-opt, optimised server); without it, a quicker debug build.
+# Reads: nothing but its flag. Needs: scripts/install-deps.sh to have run (or does its part).
+source "$(dirname "$0")/lib.sh"
+
+profile="debug"
+[ "${1:-}" = "--release" ] && profile="release"
+
+ensure_wasm_toolchain
+ensure_node_packages
+apt_install brotli
+
+site="${REPO_ROOT}/target/site"
+pkg="${site}/pkg"
+mkdir -p "${pkg}"
+cd "${REPO_ROOT}"
+
+if [ "${profile}" = "release" ]; then
+    wasm_profile="wasm-release"
+    wasm_dir="wasm-release"
+    server_flags=(--release)
+else
+    wasm_profile="dev"
+    wasm_dir="debug"
+    server_flags=()
+fi
+
+log "building the browser bundle (${wasm_profile})"
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "${wasm_profile}"
+wasm-bindgen --target web --no-typescript --out-dir "${pkg}" --out-name console \
+    "target/wasm32-unknown-unknown/${wasm_dir}/frontend.wasm"
+
+if [ "${profile}" = "release" ]; then
+    log "optimising the WASM with wasm-opt $(wasm-opt --version | awk '{print $3}')"
+    # The features rustc enables by default for wasm32-unknown-unknown.
+    wasm-opt -Oz --strip-debug --strip-producers \
+        --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+        --enable-mutable-globals --enable-reference-types --enable-multivalue \
+        "${pkg}/console_bg.wasm" -o "${pkg}/console_bg.wasm"
+fi
+
+cp style/console.css "${pkg}/console.css"
+cp -r public/. "${site}/"
+
+log "precompressing the bundle (brotli, gzip)"
+for file in "${pkg}"/console.js "${pkg}"/console_bg.wasm "${pkg}"/console.css; do
+    gzip -9 -k -f "${file}"
+    brotli -q 11 -k -f "${file}"
+done
+
+log "building the server (${profile})"
+cargo build -p server --bin messaging-console "${server_flags[@]}"
+log "built: target/${profile}/messaging-console, site in target/site"
