@@ -26,6 +26,9 @@ pub enum ConsoleError {
         /// Reference to find the cause in the server log.
         reference: String,
     },
+    /// The server could not read the request (not the shape a server function expects).
+    #[error("The request could not be read: {0}")]
+    Malformed(String),
     /// The request did not get through to the console, or its answer could not be read.
     #[error("The console did not answer: {0}")]
     Transport(String),
@@ -34,7 +37,12 @@ pub enum ConsoleError {
 impl FromServerFnError for ConsoleError {
     type Encoder = JsonEncoding;
 
+    /// On the server this only happens when a request cannot be decoded; in the browser, when
+    /// the request or its answer did not make it.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        ConsoleError::Transport(value.to_string())
+        #[cfg(feature = "ssr")]
+        return crate::server::malformed(value);
+        #[cfg(not(feature = "ssr"))]
+        return ConsoleError::Transport(value.to_string());
     }
 }

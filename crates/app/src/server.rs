@@ -88,6 +88,12 @@ fn invalid(errors: FieldErrors) -> ConsoleError {
     ConsoleError::Invalid(errors)
 }
 
+/// A request that could not be decoded: the client's fault, answered 400.
+pub(crate) fn malformed(error: leptos::server_fn::error::ServerFnErrorErr) -> ConsoleError {
+    set_status(StatusCode::BAD_REQUEST);
+    ConsoleError::Malformed(error.to_string())
+}
+
 fn email_error(error: EmailError) -> ConsoleError {
     match error {
         EmailError::NotConfigured => {
