@@ -4,7 +4,7 @@
 
 mod sqlite;
 
-use crate::cipher::{CipherError, SecretCipher};
+use crate::cipher::SecretCipher;
 use crate::smtp::SmtpConfig;
 use model::{ConnectionSecurity, Mailbox, ServerName, SmtpSettings, SmtpSettingsView};
 use secrecy::SecretString;
@@ -35,9 +35,6 @@ pub enum StoreError {
     /// A query failed.
     #[error("settings query failed")]
     Query(#[from] sqlx::Error),
-    /// A stored secret did not decrypt.
-    #[error(transparent)]
-    Cipher(#[from] CipherError),
     /// A stored value no longer passes validation (edited by hand, or an older rule).
     #[error("stored {column} is not valid: {reason}")]
     Corrupt {
@@ -196,10 +193,17 @@ impl SmtpRow {
         let from = Mailbox::parse(&self.from_address).map_err(|r| corrupt("from_address", r))?;
         let timeout_secs =
             u32::try_from(self.timeout_secs).map_err(|e| corrupt("timeout_secs", e.to_string()))?;
-        let password = self
-            .password_sealed
-            .map(|sealed| cipher.open(SMTP_PASSWORD_PURPOSE, &sealed))
-            .transpose()?;
+        let password = self.password_sealed.and_then(|sealed| {
+            match cipher.open(SMTP_PASSWORD_PURPOSE, &sealed) {
+                Ok(password) => Some(password),
+                Err(error) => {
+                    // The key changed (or the row was altered): the settings stay usable and
+                    // the page shows that no password is stored, so the admin can enter it.
+                    tracing::error!(%error, "the stored SMTP password is treated as absent");
+                    None
+                }
+            }
+        });
         Ok(StoredSmtpSettings {
             server,
             port,

@@ -1,7 +1,8 @@
 //! The SMTP send path. Every email the console sends goes through [`SmtpTransport::send`].
 //!
-//! lettre's high-level transport bounds only some steps with its timeout, so this module drives
-//! lettre's connection one step at a time: DNS, TCP connect, TLS (for SSL), greeting and EHLO,
+//! lettre's async transport applies its timeout to the TCP connect alone (its
+//! `AsyncNetworkStream::connect_tokio1` wraps only `TcpStream::connect`); a server that accepts
+//! and then stalls would hang it. So this module drives lettre's connection one step at a time: DNS, TCP connect, TLS (for SSL), greeting and EHLO,
 //! STARTTLS, AUTH, MAIL FROM, RCPT TO, DATA and the final reply, each bounded by the configured
 //! timeout and each failure classified for the admin (see [`failure`]).
 
