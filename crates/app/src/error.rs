@@ -14,9 +14,9 @@ pub enum ConsoleError {
     /// An action needs saved SMTP settings and there are none.
     #[error("No SMTP settings are saved yet: save them before sending a test email")]
     NotConfigured,
-    /// The mail server was tried and the send failed.
+    /// The mail server was tried and the send failed (boxed: the report is large and rare).
     #[error("{0}")]
-    Delivery(DeliveryFailure),
+    Delivery(Box<DeliveryFailure>),
     /// Something failed inside the console; the log has the cause under this reference.
     #[error(
         "The console could not complete this (reference {reference}); the server log has the \

@@ -26,12 +26,12 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
     let before = services.settings.load_smtp().await.map_err(|e| internal(&e))?;
     let stored_context = before.as_ref().map(|s| s.view().stored());
     let settings = form.validate(stored_context.as_ref()).map_err(invalid)?;
-    if let Some(pem) = &settings.ca_certificate {
-        if let Err(error) = messaging::smtp::tls::check_ca_pem(pem) {
-            let mut errors = FieldErrors::new();
-            errors.add(FieldId::CaCertificate, capitalise(&error.to_string()));
-            return Err(invalid(errors));
-        }
+    if let Some(pem) = &settings.ca_certificate
+        && let Err(error) = messaging::smtp::tls::check_ca_pem(pem)
+    {
+        let mut errors = FieldErrors::new();
+        errors.add(FieldId::CaCertificate, capitalise(&error.to_string()));
+        return Err(invalid(errors));
     }
     let had_password = before.as_ref().is_some_and(|s| s.password.is_some());
     let plan = settings.password.clone();
@@ -103,7 +103,7 @@ fn email_error(error: EmailError) -> ConsoleError {
         // The server was reached (or tried) and refused: the console itself worked.
         EmailError::Delivery(failure) => {
             set_status(StatusCode::BAD_GATEWAY);
-            ConsoleError::Delivery(failure)
+            ConsoleError::Delivery(Box::new(failure))
         }
         EmailError::Store(error) => internal(&error),
         EmailError::Build(error) => internal(&error),

@@ -338,10 +338,10 @@ impl SmtpForm {
     /// in clear.
     pub fn warnings(&self) -> Vec<(FieldId, String)> {
         let mut warnings = Vec::new();
-        if let Ok(port) = parse_port(&self.port) {
-            if let Some(warning) = port_security_warning(port, self.security) {
-                warnings.push((FieldId::Port, warning));
-            }
+        if let Ok(port) = parse_port(&self.port)
+            && let Some(warning) = port_security_warning(port, self.security)
+        {
+            warnings.push((FieldId::Port, warning));
         }
         if self.security == ConnectionSecurity::None && !self.user_name.trim().is_empty() {
             warnings.push((

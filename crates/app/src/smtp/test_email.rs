@@ -105,7 +105,7 @@ pub(super) fn TestEmailDialog(
                     {move || outcome.get().map(|result| match result {
                         Ok(delivered) => view! { <DeliveredReport delivered/> }.into_any(),
                         Err(ConsoleError::Delivery(failure)) => {
-                            view! { <FailureReport failure/> }.into_any()
+                            view! { <FailureReport failure=*failure/> }.into_any()
                         }
                         Err(ConsoleError::Invalid(_)) => ().into_any(),
                         Err(other) => view! {

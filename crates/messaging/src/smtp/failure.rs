@@ -247,10 +247,10 @@ fn find_rustls_error<'e>(error: &'e (dyn StdError + 'static)) -> Option<&'e rust
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
-            if let Some(found) = find_rustls_error(inner) {
-                return Some(found);
-            }
+        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref())
+            && let Some(found) = find_rustls_error(inner)
+        {
+            return Some(found);
         }
         current = err.source();
     }

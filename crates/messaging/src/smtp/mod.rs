@@ -6,6 +6,10 @@
 //! STARTTLS, AUTH, MAIL FROM, RCPT TO, DATA and the final reply, each bounded by the configured
 //! timeout and each failure classified for the admin (see [`failure`]).
 
+// A failure carries the whole report shown to the admin (about 200 bytes). It happens at most
+// once per send, so it is returned by value rather than boxed.
+#![allow(clippy::result_large_err)]
+
 mod failure;
 pub mod progress;
 pub mod tls;
