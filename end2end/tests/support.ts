@@ -176,7 +176,7 @@ export async function waitForMail(token: string, timeout = 20_000): Promise<Mail
 // The console's API
 
 /** Connection security as the JSON API spells it. */
-export type ApiSecurity = 'none' | 'ssl' | 'start_tls';
+export type ApiSecurity = 'none' | 'ssl' | 'starttls';
 
 /** The SmtpForm of the JSON API (crates/model/src/smtp.rs). */
 export interface SmtpFormJson {
@@ -214,7 +214,7 @@ export function startTlsForm(overrides: Partial<SmtpFormJson> = {}): SmtpFormJso
   const password = postfixPassword();
   return smtpForm({
     port: String(postfixEnv().startTlsPort),
-    security: 'start_tls',
+    security: 'starttls',
     user_name: postfixEnv().user,
     password: { new_password: password, confirm: password, remove_stored: false },
     ca_certificate: postfixCaPem(),

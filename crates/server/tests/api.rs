@@ -105,7 +105,7 @@ fn valid_form() -> Value {
     json!({
         "server_name": "smtp.example.net",
         "port": "587",
-        "security": "start_tls",
+        "security": "starttls",
         "user_name": "alerts",
         "password": { "new_password": PASSWORD, "confirm": PASSWORD, "remove_stored": false },
         "from_address": "\"Doe, Zoë\" <alerts@example.net>",

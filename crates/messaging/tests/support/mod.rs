@@ -61,7 +61,8 @@ impl Peers {
         let peers = Peers::load();
         for port in [peers.plain_port, peers.tls_port, peers.starttls_port] {
             let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-            if let Err(error) = std::net::TcpStream::connect_timeout(&address, Duration::from_secs(2))
+            if let Err(error) =
+                std::net::TcpStream::connect_timeout(&address, Duration::from_secs(2))
             {
                 panic!(
                     "the test MTA does not accept connections on {address} ({error}), although \
@@ -80,7 +81,10 @@ impl Peers {
             None => repo_root().join("target/peers/postfix.env"),
         };
         let text = std::fs::read_to_string(&env_file).unwrap_or_else(|error| {
-            panic!("cannot read the test peers file {} ({error}): {START_PEERS}", env_file.display())
+            panic!(
+                "cannot read the test peers file {} ({error}): {START_PEERS}",
+                env_file.display()
+            )
         });
         let values: HashMap<String, String> = text
             .lines()
@@ -94,9 +98,10 @@ impl Peers {
             })
             .collect();
         let get = |key: &str| -> String {
-            values.get(key).cloned().unwrap_or_else(|| {
-                panic!("{} has no {key}: {START_PEERS}", env_file.display())
-            })
+            values
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| panic!("{} has no {key}: {START_PEERS}", env_file.display()))
         };
         let port = |key: &str| -> u16 {
             get(key)
@@ -105,9 +110,8 @@ impl Peers {
         };
         let read = |key: &str| -> String {
             let path = get(key);
-            std::fs::read_to_string(&path).unwrap_or_else(|error| {
-                panic!("cannot read {key}={path} ({error}): {START_PEERS}")
-            })
+            std::fs::read_to_string(&path)
+                .unwrap_or_else(|error| panic!("cannot read {key}={path} ({error}): {START_PEERS}"))
         };
         Peers {
             host: get("POSTFIX_HOST"),
@@ -191,7 +195,10 @@ pub async fn save_form(store: &SettingsStore, form: &SmtpForm) -> StoredSmtpSett
     let settings = form
         .validate(None)
         .unwrap_or_else(|errors| panic!("the test's form does not validate: {errors:?}"));
-    store.save_smtp(&settings).await.expect("save the SMTP settings")
+    store
+        .save_smtp(&settings)
+        .await
+        .expect("save the SMTP settings")
 }
 
 /// A form that passes validation: no user name, a 10 s stage timeout, no CA.
@@ -237,7 +244,10 @@ pub fn delivery_failure<T: std::fmt::Debug>(outcome: Result<T, EmailError>) -> D
 /// so it survives unchanged in an address, a header or a quoted-printable body.
 pub fn unique_token(label: &str) -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_nanos();
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_nanos();
     let count = COUNTER.fetch_add(1, Ordering::Relaxed);
     format!("{label}-{nanos:x}-{:x}-{count}", std::process::id())
 }
