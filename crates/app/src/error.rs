@@ -1,9 +1,9 @@
 //! The one error type every server function returns, shared by the server and the browser.
 
-use model::{DeliveryFailure, FieldErrors};
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use model::{DeliveryFailure, FieldErrors};
+use serde::{Deserialize, Serialize};
 
 /// What can go wrong behind a console action, in terms the page can show.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]

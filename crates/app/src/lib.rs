@@ -13,7 +13,7 @@ mod smtp;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 pub use error::ConsoleError;
 
@@ -61,8 +61,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <main class="page">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=smtp::SmtpServerPage/>
-                    <Route path=path!("/messaging/smtp") view=smtp::SmtpServerPage/>
+                    // Async: the saved settings are in the first HTML, so the form shows even
+                    // before (or without) the WASM.
+                    <Route path=path!("/") view=smtp::SmtpServerPage ssr=SsrMode::Async/>
+                    <Route
+                        path=path!("/messaging/smtp")
+                        view=smtp::SmtpServerPage
+                        ssr=SsrMode::Async
+                    />
                 </Routes>
             </main>
         </Router>

@@ -17,13 +17,21 @@ const TEST_SUBJECT: &str = "Messaging Setup test email";
 
 pub(crate) async fn load_smtp_settings() -> Result<Option<SmtpSettingsView>, ConsoleError> {
     let services = services()?;
-    let stored = services.settings.load_smtp().await.map_err(|e| internal(&e))?;
+    let stored = services
+        .settings
+        .load_smtp()
+        .await
+        .map_err(|e| internal(&e))?;
     Ok(stored.map(|settings| settings.view()))
 }
 
 pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, ConsoleError> {
     let services = services()?;
-    let before = services.settings.load_smtp().await.map_err(|e| internal(&e))?;
+    let before = services
+        .settings
+        .load_smtp()
+        .await
+        .map_err(|e| internal(&e))?;
     let stored_context = before.as_ref().map(|s| s.view().stored());
     let settings = form.validate(stored_context.as_ref()).map_err(invalid)?;
     if let Some(pem) = &settings.ca_certificate
@@ -36,7 +44,11 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
     let had_password = before.as_ref().is_some_and(|s| s.password.is_some());
     let plan = settings.password.clone();
 
-    let saved = services.settings.save_smtp(&settings).await.map_err(|e| internal(&e))?;
+    let saved = services
+        .settings
+        .save_smtp(&settings)
+        .await
+        .map_err(|e| internal(&e))?;
 
     let password = match (plan, saved.password.is_some()) {
         (PasswordPlan::Replace(_), _) => PasswordOutcome::Replaced,
@@ -52,12 +64,19 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
         password = ?password,
         "SMTP settings saved"
     );
-    Ok(SavedSmtp { view: saved.view(), password })
+    Ok(SavedSmtp {
+        view: saved.view(),
+        password,
+    })
 }
 
 pub(crate) async fn reset_smtp_settings() -> Result<bool, ConsoleError> {
     let services = services()?;
-    let removed = services.settings.reset_smtp().await.map_err(|e| internal(&e))?;
+    let removed = services
+        .settings
+        .reset_smtp()
+        .await
+        .map_err(|e| internal(&e))?;
     tracing::info!(removed, "SMTP settings reset");
     Ok(removed)
 }
@@ -65,8 +84,15 @@ pub(crate) async fn reset_smtp_settings() -> Result<bool, ConsoleError> {
 pub(crate) async fn send_test_email(form: TestEmailForm) -> Result<Delivered, ConsoleError> {
     let services = services()?;
     let test = form.validate().map_err(invalid)?;
-    let email = OutgoingEmail { to: test.recipient, subject: TEST_SUBJECT.to_owned(), body: test.message };
-    tracing::info!(recipient = mask::email_address(&email.to.address()), "sending a test email");
+    let email = OutgoingEmail {
+        to: test.recipient,
+        subject: TEST_SUBJECT.to_owned(),
+        body: test.message,
+    };
+    tracing::info!(
+        recipient = mask::email_address(&email.to.address()),
+        "sending a test email"
+    );
     services.email.send(&email).await.map_err(email_error)
 }
 
@@ -132,7 +158,10 @@ fn new_reference() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or_default();
-    format!("E{:08X}", nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(16))
+    format!(
+        "E{:08X}",
+        nanos ^ COUNTER.fetch_add(1, Ordering::Relaxed).rotate_left(16)
+    )
 }
 
 fn capitalise(text: &str) -> String {

@@ -87,13 +87,18 @@ impl SecretCipher {
 
     /// A cipher with a fresh random key, for tests.
     pub fn random() -> SecretCipher {
-        SecretCipher { aead: XChaCha20Poly1305::new(&XChaCha20Poly1305::generate_key(&mut OsRng)) }
+        SecretCipher {
+            aead: XChaCha20Poly1305::new(&XChaCha20Poly1305::generate_key(&mut OsRng)),
+        }
     }
 
     /// Encrypts `secret` for `purpose`; the result is nonce followed by ciphertext.
     pub fn seal(&self, purpose: &str, secret: &SecretString) -> Vec<u8> {
         let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let payload = Payload { msg: secret.expose_secret().as_bytes(), aad: purpose.as_bytes() };
+        let payload = Payload {
+            msg: secret.expose_secret().as_bytes(),
+            aad: purpose.as_bytes(),
+        };
         let ciphertext = self
             .aead
             .encrypt(&nonce, payload)
@@ -110,17 +115,25 @@ impl SecretCipher {
             return Err(CipherError::Undecryptable);
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_BYTES);
-        let payload = Payload { msg: ciphertext, aad: purpose.as_bytes() };
+        let payload = Payload {
+            msg: ciphertext,
+            aad: purpose.as_bytes(),
+        };
         let plain = self
             .aead
             .decrypt(XNonce::from_slice(nonce), payload)
             .map_err(|_| CipherError::Undecryptable)?;
-        String::from_utf8(plain).map(SecretString::from).map_err(|_| CipherError::Undecryptable)
+        String::from_utf8(plain)
+            .map(SecretString::from)
+            .map_err(|_| CipherError::Undecryptable)
     }
 }
 
 fn read_or_create_key_file(path: &Path) -> Result<SecretString, CipherError> {
-    let file_error = |source| CipherError::KeyFile { path: path.to_owned(), source };
+    let file_error = |source| CipherError::KeyFile {
+        path: path.to_owned(),
+        source,
+    };
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(SecretString::from(text)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -176,7 +189,11 @@ mod tests {
         let sealed = cipher.seal("smtp.password", &SecretString::from("x"));
 
         assert!(cipher.open("sms.token", &sealed).is_err());
-        assert!(SecretCipher::random().open("smtp.password", &sealed).is_err());
+        assert!(
+            SecretCipher::random()
+                .open("smtp.password", &sealed)
+                .is_err()
+        );
     }
 
     #[test]
@@ -200,6 +217,9 @@ mod tests {
     #[test]
     fn inline_key_of_wrong_length_is_refused() {
         let short = KeySource::Inline(SecretString::from(BASE64.encode([0u8; 16])));
-        assert!(matches!(SecretCipher::load(&short), Err(CipherError::BadKey(_))));
+        assert!(matches!(
+            SecretCipher::load(&short),
+            Err(CipherError::BadKey(_))
+        ));
     }
 }

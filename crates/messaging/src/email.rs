@@ -52,10 +52,17 @@ impl EmailService {
 
     /// Sends `email` with the saved settings, from the Default From address.
     pub async fn send(&self, email: &OutgoingEmail) -> Result<Delivered, EmailError> {
-        let settings = self.store.load_smtp().await?.ok_or(EmailError::NotConfigured)?;
+        let settings = self
+            .store
+            .load_smtp()
+            .await?
+            .ok_or(EmailError::NotConfigured)?;
         let config = settings.smtp_config();
         let message = build_message(&config.from, email).map_err(EmailError::Build)?;
-        let envelope = Envelope { recipient: email.to.clone(), message };
+        let envelope = Envelope {
+            recipient: email.to.clone(),
+            message,
+        };
 
         let outcome = self.transport.send(&config, &envelope).await;
 
@@ -87,12 +94,28 @@ impl EmailService {
 
 fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Vec<u8>, lettre::error::Error> {
     let message = Message::builder()
+        .message_id(Some(new_message_id(&from.domain)))
         .from(to_lettre_mailbox(from)?)
         .to(to_lettre_mailbox(&email.to)?)
         .subject(email.subject.as_str())
         .header(ContentType::TEXT_PLAIN)
         .body(email.body.clone())?;
     Ok(message.formatted())
+}
+
+/// A globally unique Message-ID under the sender's domain: 128 random bits and the time.
+/// lettre adds none by itself, and large providers refuse mail without one.
+fn new_message_id(domain: &str) -> String {
+    use chacha20poly1305::aead::OsRng;
+    use chacha20poly1305::aead::rand_core::RngCore as _;
+    let mut random = [0u8; 16];
+    OsRng.fill_bytes(&mut random);
+    let hex: String = random.iter().map(|byte| format!("{byte:02x}")).collect();
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    format!("<{millis}.{hex}@{domain}>")
 }
 
 fn to_lettre_mailbox(mailbox: &Mailbox) -> Result<LettreMailbox, lettre::error::Error> {

@@ -9,7 +9,11 @@ pub fn email_address(address: &str) -> String {
         Some((host, tld)) => (host, format!(".{tld}")),
         None => (domain, String::new()),
     };
-    format!("{}@{}{tld}", first_char_then_stars(local), first_char_then_stars(host))
+    format!(
+        "{}@{}{tld}",
+        first_char_then_stars(local),
+        first_char_then_stars(host)
+    )
 }
 
 fn first_char_then_stars(value: &str) -> String {

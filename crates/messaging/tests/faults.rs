@@ -418,9 +418,8 @@ async fn greeting_with_421_is_a_temporary_refusal_at_the_greeting_with_the_reply
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
 
-    // The transport files a refused greeting under Protocol (the catch-all of `rejected`).
     let failure = failed_in_time(outcome, elapsed);
-    assert_eq!(failure.kind, FailureKind::Protocol, "{failure:#?}");
+    assert_eq!(failure.kind, FailureKind::SessionRefused, "{failure:#?}");
     assert_eq!(failure.stage, SmtpStage::Greeting, "{failure:#?}");
     assert_eq!(
         failure.server_reply.as_deref(),

@@ -34,20 +34,37 @@ pub enum SmtpStage {
 }
 
 impl SmtpStage {
-    /// Words for the stage, used in "timed out while …".
+    /// The stage as a noun, for "Stage: …".
     pub fn describe(self) -> &'static str {
         match self {
-            SmtpStage::Resolve => "looking up the server name",
-            SmtpStage::Connect => "connecting",
-            SmtpStage::TlsHandshake => "the TLS handshake",
-            SmtpStage::Greeting => "waiting for the server's greeting",
+            SmtpStage::Resolve => "DNS lookup of the server name",
+            SmtpStage::Connect => "TCP connection",
+            SmtpStage::TlsHandshake => "TLS handshake",
+            SmtpStage::Greeting => "the server's greeting",
             SmtpStage::Ehlo => "EHLO",
             SmtpStage::StartTls => "STARTTLS",
             SmtpStage::Auth => "authentication (AUTH)",
             SmtpStage::MailFrom => "MAIL FROM",
             SmtpStage::RcptTo => "RCPT TO",
             SmtpStage::Data => "DATA",
-            SmtpStage::FinalReply => "waiting for the reply to the message",
+            SmtpStage::FinalReply => "the reply to the message",
+        }
+    }
+
+    /// The stage as it reads after a verb: "timed out …", "closed the connection …".
+    pub fn during(self) -> &'static str {
+        match self {
+            SmtpStage::Resolve => "while looking up the server name",
+            SmtpStage::Connect => "while connecting",
+            SmtpStage::TlsHandshake => "during the TLS handshake",
+            SmtpStage::Greeting => "while waiting for the server's greeting",
+            SmtpStage::Ehlo => "while waiting for the reply to EHLO",
+            SmtpStage::StartTls => "during STARTTLS",
+            SmtpStage::Auth => "during authentication (AUTH)",
+            SmtpStage::MailFrom => "at MAIL FROM",
+            SmtpStage::RcptTo => "at RCPT TO",
+            SmtpStage::Data => "at DATA",
+            SmtpStage::FinalReply => "while waiting for the reply to the message",
         }
     }
 }
@@ -90,6 +107,8 @@ pub enum FailureKind {
     SmtpUtf8Unsupported,
     /// The server closed the connection unexpectedly.
     ConnectionClosed,
+    /// The server answered the greeting or EHLO with a refusal (e.g. 421, 554).
+    SessionRefused,
     /// The server answered something that is not valid SMTP.
     Protocol,
 }
@@ -112,6 +131,7 @@ impl FailureKind {
             FailureKind::MessageRejected => "message_rejected",
             FailureKind::SmtpUtf8Unsupported => "smtp_utf8_unsupported",
             FailureKind::ConnectionClosed => "connection_closed",
+            FailureKind::SessionRefused => "session_refused",
             FailureKind::Protocol => "protocol",
         }
     }

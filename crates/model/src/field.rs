@@ -89,7 +89,10 @@ impl FieldErrors {
     /// Records `message` for `field` unless that field already has one.
     pub fn add(&mut self, field: FieldId, message: impl Into<String>) {
         if self.get(field).is_none() {
-            self.0.push(FieldError { field, message: message.into() });
+            self.0.push(FieldError {
+                field,
+                message: message.into(),
+            });
         }
     }
 
@@ -100,7 +103,10 @@ impl FieldErrors {
 
     /// The message recorded for `field`, if any.
     pub fn get(&self, field: FieldId) -> Option<&str> {
-        self.0.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 
     /// True when no rule was broken.
@@ -115,7 +121,11 @@ impl FieldErrors {
 
     /// `Ok(value)` when nothing was recorded, else these errors.
     pub fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 }
 

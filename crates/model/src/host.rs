@@ -35,7 +35,9 @@ impl ServerName {
             return Err(text::control_character_message(&found));
         }
         if trimmed.starts_with('[') && trimmed.contains("]:") {
-            return Err("Enter the address without a port; the port goes in the Port field".to_owned());
+            return Err(
+                "Enter the address without a port; the port goes in the Port field".to_owned(),
+            );
         }
         if let Some(inner) = trimmed.strip_prefix('[') {
             let inner = inner
@@ -46,10 +48,25 @@ impl ServerName {
                 .map(ServerName::Ipv6)
                 .map_err(|_| format!("'{inner}' is not a valid IPv6 address"));
         }
-        if trimmed.contains(':') {
-            return trimmed.parse::<Ipv6Addr>().map(ServerName::Ipv6).map_err(|_| {
-                "Not a valid IPv6 address; a port goes in the Port field, not here".to_owned()
+        if trimmed.contains("://") {
+            return Err(
+                "Enter only the host name, without a scheme such as smtp:// or https://".to_owned(),
+            );
+        }
+        if let Some((_, port)) = trimmed.split_once(':')
+            && !port.contains(':')
+        {
+            return Err(if port.chars().all(|c| c.is_ascii_digit()) {
+                "Enter the host name without a port; the port goes in the Port field".to_owned()
+            } else {
+                format!("'{trimmed}' is neither a host name nor an IP address")
             });
+        }
+        if trimmed.contains(':') {
+            return trimmed
+                .parse::<Ipv6Addr>()
+                .map(ServerName::Ipv6)
+                .map_err(|_| format!("'{trimmed}' is not a valid IPv6 address"));
         }
         if let Ok(v4) = trimmed.parse::<Ipv4Addr>() {
             return Ok(ServerName::Ipv4(v4));
@@ -139,7 +156,10 @@ fn check_label(label: &str) -> Result<(), String> {
             label.len()
         ));
     }
-    if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
+    if let Some(bad) = label
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
         return Err(match bad {
             ' ' => "A host name cannot contain spaces".to_owned(),
             '_' => "A host name cannot contain '_' (underscore)".to_owned(),
@@ -148,7 +168,9 @@ fn check_label(label: &str) -> Result<(), String> {
         });
     }
     if label.starts_with('-') || label.ends_with('-') {
-        return Err(format!("The part '{label}' cannot begin or end with a hyphen"));
+        return Err(format!(
+            "The part '{label}' cannot begin or end with a hyphen"
+        ));
     }
     Ok(())
 }
@@ -181,7 +203,10 @@ mod tests {
 
     #[test]
     fn ipv4_address_is_recognised() {
-        assert_eq!(ServerName::parse("192.0.2.25"), Ok(ServerName::Ipv4([192, 0, 2, 25].into())));
+        assert_eq!(
+            ServerName::parse("192.0.2.25"),
+            Ok(ServerName::Ipv4([192, 0, 2, 25].into()))
+        );
     }
 
     #[test]
@@ -195,12 +220,25 @@ mod tests {
 
     #[test]
     fn unclosed_bracket_is_rejected() {
-        assert!(ServerName::parse("[2001:db8::25").unwrap_err().contains("closing"));
+        assert!(
+            ServerName::parse("[2001:db8::25")
+                .unwrap_err()
+                .contains("closing")
+        );
     }
 
     #[test]
     fn host_with_port_is_told_to_use_the_port_field() {
-        assert!(ServerName::parse("smtp.example.net:587").unwrap_err().contains("Port field"));
+        assert!(
+            ServerName::parse("smtp.example.net:587")
+                .unwrap_err()
+                .contains("Port field")
+        );
+        assert!(
+            ServerName::parse("192.0.2.25:25")
+                .unwrap_err()
+                .contains("Port field")
+        );
     }
 
     #[test]
@@ -210,29 +248,62 @@ mod tests {
 
     #[test]
     fn bad_dotted_quad_is_not_taken_for_a_name() {
-        assert!(ServerName::parse("192.0.2.300").unwrap_err().contains("IP address"));
+        assert!(
+            ServerName::parse("192.0.2.300")
+                .unwrap_err()
+                .contains("IP address")
+        );
     }
 
     #[test]
     fn url_is_rejected_with_a_hint() {
-        assert!(ServerName::parse("smtp://smtp.example.net").is_err());
-        assert!(ServerName::parse("smtp.example.net/path").unwrap_err().contains("scheme"));
+        assert!(
+            ServerName::parse("smtp://smtp.example.net")
+                .unwrap_err()
+                .contains("scheme")
+        );
+        assert!(
+            ServerName::parse("https://smtp.example.net")
+                .unwrap_err()
+                .contains("scheme")
+        );
+        assert!(
+            ServerName::parse("smtp.example.net/path")
+                .unwrap_err()
+                .contains("scheme")
+        );
     }
 
     #[test]
     fn spaces_and_underscores_are_rejected() {
-        assert!(ServerName::parse("smtp example.net").unwrap_err().contains("spaces"));
-        assert!(ServerName::parse("smtp_relay.example.net").unwrap_err().contains("underscore"));
+        assert!(
+            ServerName::parse("smtp example.net")
+                .unwrap_err()
+                .contains("spaces")
+        );
+        assert!(
+            ServerName::parse("smtp_relay.example.net")
+                .unwrap_err()
+                .contains("underscore")
+        );
     }
 
     #[test]
     fn empty_label_is_rejected() {
-        assert!(ServerName::parse("smtp..example.net").unwrap_err().contains("empty part"));
+        assert!(
+            ServerName::parse("smtp..example.net")
+                .unwrap_err()
+                .contains("empty part")
+        );
     }
 
     #[test]
     fn hyphen_at_label_edge_is_rejected() {
-        assert!(ServerName::parse("-smtp.example.net").unwrap_err().contains("hyphen"));
+        assert!(
+            ServerName::parse("-smtp.example.net")
+                .unwrap_err()
+                .contains("hyphen")
+        );
     }
 
     #[test]
@@ -244,23 +315,38 @@ mod tests {
     #[test]
     fn overlong_name_is_rejected() {
         let name = vec!["a".repeat(60); 5].join(".");
-        assert!(ServerName::parse(&name).unwrap_err().contains("at most 253"));
+        assert!(
+            ServerName::parse(&name)
+                .unwrap_err()
+                .contains("at most 253")
+        );
     }
 
     #[test]
     fn line_break_in_name_is_rejected() {
-        assert!(ServerName::parse("smtp.example.net\r\nRCPT TO:<x@y>").unwrap_err().contains("line"));
+        assert!(
+            ServerName::parse("smtp.example.net\r\nRCPT TO:<x@y>")
+                .unwrap_err()
+                .contains("line")
+        );
     }
 
     #[cfg(feature = "idna")]
     #[test]
     fn internationalised_name_becomes_ascii() {
-        assert_eq!(domain("mäil.bücher.example"), "xn--mil-qla.xn--bcher-kva.example");
+        assert_eq!(
+            domain("mäil.bücher.example"),
+            "xn--mil-qla.xn--bcher-kva.example"
+        );
     }
 
     #[cfg(not(feature = "idna"))]
     #[test]
     fn internationalised_name_without_converter_asks_for_ascii_form() {
-        assert!(ServerName::parse("bücher.example").unwrap_err().contains("xn--"));
+        assert!(
+            ServerName::parse("bücher.example")
+                .unwrap_err()
+                .contains("xn--")
+        );
     }
 }

@@ -44,11 +44,17 @@ mod tests {
 
     #[test]
     fn unicode_names_become_punycode() {
-        assert_eq!(domain_to_ascii("bücher.example").unwrap(), "xn--bcher-kva.example");
+        assert_eq!(
+            domain_to_ascii("bücher.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
     }
 
     #[test]
     fn uppercase_unicode_is_folded() {
-        assert_eq!(domain_to_ascii("BÜCHER.example").unwrap(), "xn--bcher-kva.example");
+        assert_eq!(
+            domain_to_ascii("BÜCHER.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
     }
 }

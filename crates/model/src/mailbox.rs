@@ -36,11 +36,19 @@ impl Mailbox {
             Some((name, address)) => {
                 let display_name = parse_display_name(name)?;
                 let (local_part, domain) = parse_address(address)?;
-                Ok(Mailbox { display_name, local_part, domain })
+                Ok(Mailbox {
+                    display_name,
+                    local_part,
+                    domain,
+                })
             }
             None => {
                 let (local_part, domain) = parse_address(trimmed)?;
-                Ok(Mailbox { display_name: None, local_part, domain })
+                Ok(Mailbox {
+                    display_name: None,
+                    local_part,
+                    domain,
+                })
             }
         }
     }
@@ -82,7 +90,9 @@ fn find_angle_address(input: &str) -> Result<Option<(&str, &str)>, String> {
             '"' => in_quotes = !in_quotes,
             '<' if !in_quotes => {
                 let rest = &input[index + 1..];
-                let close = rest.find('>').ok_or("The address has a '<' but no closing '>'")?;
+                let close = rest
+                    .find('>')
+                    .ok_or("The address has a '<' but no closing '>'")?;
                 if !rest[close + 1..].trim().is_empty() {
                     return Err("Enter exactly one address".to_owned());
                 }
@@ -108,7 +118,9 @@ fn parse_display_name(raw: &str) -> Result<Option<String>, String> {
     let name = unquote_phrase(trimmed);
     let name = name.trim().to_owned();
     if name.chars().count() > MAX_DISPLAY_NAME_CHARS {
-        return Err(format!("The display name may have at most {MAX_DISPLAY_NAME_CHARS} characters"));
+        return Err(format!(
+            "The display name may have at most {MAX_DISPLAY_NAME_CHARS} characters"
+        ));
     }
     Ok((!name.is_empty()).then_some(name))
 }
@@ -154,7 +166,9 @@ fn parse_address(raw: &str) -> Result<(String, String), String> {
     }
     let domain = host::parse_domain(domain).map_err(|reason| format!("Domain: {reason}"))?;
     if local.len() + 1 + domain.len() > MAX_ADDRESS_OCTETS {
-        return Err(format!("The address is longer than {MAX_ADDRESS_OCTETS} characters"));
+        return Err(format!(
+            "The address is longer than {MAX_ADDRESS_OCTETS} characters"
+        ));
     }
     Ok((local.to_owned(), domain))
 }
@@ -172,8 +186,10 @@ fn check_local_part(local: &str) -> Result<(), String> {
         ));
     }
     if local.starts_with('.') || local.ends_with('.') || local.contains("..") {
-        return Err("The part before the '@' cannot begin or end with a dot or have two in a row"
-            .to_owned());
+        return Err(
+            "The part before the '@' cannot begin or end with a dot or have two in a row"
+                .to_owned(),
+        );
     }
     if let Some(bad) = local.chars().find(|c| !is_atom_char(*c)) {
         return Err(format!("The part before the '@' cannot contain '{bad}'"));
@@ -183,7 +199,9 @@ fn check_local_part(local: &str) -> Result<(), String> {
 
 /// RFC 5322 `atext` plus the dot, extended with non-ASCII letters as RFC 6532 allows.
 fn is_atom_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c) || (!c.is_ascii() && !c.is_control())
+    c.is_ascii_alphanumeric()
+        || "!#$%&'*+-/=?^_`{|}~.".contains(c)
+        || (!c.is_ascii() && !c.is_control())
 }
 
 #[cfg(test)]
@@ -199,7 +217,10 @@ mod tests {
 
     #[test]
     fn address_in_angle_brackets_is_accepted() {
-        assert_eq!(Mailbox::parse("<alerts@example.net>").unwrap().address(), "alerts@example.net");
+        assert_eq!(
+            Mailbox::parse("<alerts@example.net>").unwrap().address(),
+            "alerts@example.net"
+        );
     }
 
     #[test]
@@ -212,7 +233,10 @@ mod tests {
     fn quoted_display_name_with_comma_and_quote_is_unescaped() {
         let mailbox = Mailbox::parse(r#""Doe, \"JD\" Jane" <jane@example.net>"#).unwrap();
         assert_eq!(mailbox.display_name.as_deref(), Some(r#"Doe, "JD" Jane"#));
-        assert_eq!(mailbox.to_string(), r#""Doe, \"JD\" Jane" <jane@example.net>"#);
+        assert_eq!(
+            mailbox.to_string(),
+            r#""Doe, \"JD\" Jane" <jane@example.net>"#
+        );
     }
 
     #[test]
@@ -223,22 +247,36 @@ mod tests {
 
     #[test]
     fn two_addresses_are_rejected() {
-        for input in ["a@example.net, b@example.net", "a@example.net; b@example.net",
-            "a@example.net b@example.net", "A <a@example.net>, B <b@example.net>"] {
+        for input in [
+            "a@example.net, b@example.net",
+            "a@example.net; b@example.net",
+            "a@example.net b@example.net",
+            "A <a@example.net>, B <b@example.net>",
+        ] {
             assert!(Mailbox::parse(input).is_err(), "{input}");
         }
-        assert_eq!(Mailbox::parse("a@example.net,b@example.net").unwrap_err(),
-            "Enter exactly one address");
+        assert_eq!(
+            Mailbox::parse("a@example.net,b@example.net").unwrap_err(),
+            "Enter exactly one address"
+        );
     }
 
     #[test]
     fn missing_at_sign_is_explained() {
-        assert!(Mailbox::parse("alerts.example.net").unwrap_err().contains("'@'"));
+        assert!(
+            Mailbox::parse("alerts.example.net")
+                .unwrap_err()
+                .contains("'@'")
+        );
     }
 
     #[test]
     fn missing_local_part_or_domain_is_rejected() {
-        assert!(Mailbox::parse("@example.net").unwrap_err().contains("before the '@'"));
+        assert!(
+            Mailbox::parse("@example.net")
+                .unwrap_err()
+                .contains("before the '@'")
+        );
         assert!(Mailbox::parse("alerts@").unwrap_err().starts_with("Domain"));
     }
 
@@ -250,7 +288,11 @@ mod tests {
 
     #[test]
     fn unclosed_angle_bracket_is_rejected() {
-        assert!(Mailbox::parse("Name <a@example.net").unwrap_err().contains("closing"));
+        assert!(
+            Mailbox::parse("Name <a@example.net")
+                .unwrap_err()
+                .contains("closing")
+        );
     }
 
     #[test]
@@ -263,13 +305,20 @@ mod tests {
     fn non_ascii_local_part_needs_smtputf8() {
         let mailbox = Mailbox::parse("jörg@example.net").unwrap();
         assert!(mailbox.needs_smtputf8());
-        assert!(!Mailbox::parse("joerg@example.net").unwrap().needs_smtputf8());
+        assert!(
+            !Mailbox::parse("joerg@example.net")
+                .unwrap()
+                .needs_smtputf8()
+        );
     }
 
     #[cfg(feature = "idna")]
     #[test]
     fn internationalised_domain_becomes_punycode() {
-        assert_eq!(Mailbox::parse("info@bücher.example").unwrap().domain, "xn--bcher-kva.example");
+        assert_eq!(
+            Mailbox::parse("info@bücher.example").unwrap().domain,
+            "xn--bcher-kva.example"
+        );
     }
 
     #[test]

@@ -10,7 +10,10 @@ const DASHES: &str = "-----";
 /// Checks the structure of pasted PEM text and returns how many certificates it holds.
 pub fn check_certificates(pem: &str) -> Result<usize, String> {
     if pem.len() > MAX_PEM_BYTES {
-        return Err(format!("The certificate text is larger than {} KiB", MAX_PEM_BYTES / 1024));
+        return Err(format!(
+            "The certificate text is larger than {} KiB",
+            MAX_PEM_BYTES / 1024
+        ));
     }
     let mut count = 0;
     let mut lines = pem.lines().map(str::trim).filter(|line| !line.is_empty());
@@ -20,7 +23,9 @@ pub fn check_certificates(pem: &str) -> Result<usize, String> {
             .and_then(|rest| rest.strip_suffix(DASHES))
             .ok_or("Paste PEM text starting with -----BEGIN CERTIFICATE-----")?;
         if label.contains("PRIVATE KEY") {
-            return Err("This is a private key. Paste the CA's certificate, never a key".to_owned());
+            return Err(
+                "This is a private key. Paste the CA's certificate, never a key".to_owned(),
+            );
         }
         if label != "CERTIFICATE" {
             return Err(format!("Expected a CERTIFICATE block, found {label}"));
@@ -28,11 +33,16 @@ pub fn check_certificates(pem: &str) -> Result<usize, String> {
         let end = format!("-----END {label}-----");
         let mut body_len = 0;
         loop {
-            let body = lines.next().ok_or("The certificate has no -----END CERTIFICATE----- line")?;
+            let body = lines
+                .next()
+                .ok_or("The certificate has no -----END CERTIFICATE----- line")?;
             if body == end {
                 break;
             }
-            if !body.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')) {
+            if !body
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='))
+            {
                 return Err("The certificate body is not valid base64 text".to_owned());
             }
             body_len += body.len();
@@ -52,7 +62,8 @@ pub fn check_certificates(pem: &str) -> Result<usize, String> {
 mod tests {
     use super::*;
 
-    const ONE: &str = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAA==\n-----END CERTIFICATE-----\n";
+    const ONE: &str =
+        "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\nAA==\n-----END CERTIFICATE-----\n";
 
     #[test]
     fn one_certificate_is_counted() {
@@ -72,12 +83,20 @@ mod tests {
 
     #[test]
     fn missing_end_line_is_reported() {
-        assert!(check_certificates("-----BEGIN CERTIFICATE-----\nAAAA\n").unwrap_err().contains("END"));
+        assert!(
+            check_certificates("-----BEGIN CERTIFICATE-----\nAAAA\n")
+                .unwrap_err()
+                .contains("END")
+        );
     }
 
     #[test]
     fn non_pem_text_is_refused() {
-        assert!(check_certificates("hello").unwrap_err().contains("BEGIN CERTIFICATE"));
+        assert!(
+            check_certificates("hello")
+                .unwrap_err()
+                .contains("BEGIN CERTIFICATE")
+        );
     }
 
     #[test]

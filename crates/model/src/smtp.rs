@@ -33,13 +33,17 @@ pub enum ConnectionSecurity {
     Ssl,
     /// Plain connection upgraded with STARTTLS before anything else is sent (usually port 587).
     /// Sending fails if the server does not offer STARTTLS.
+    #[serde(rename = "starttls")]
     StartTls,
 }
 
 impl ConnectionSecurity {
     /// Every choice, in the order the page lists them.
-    pub const ALL: [ConnectionSecurity; 3] =
-        [ConnectionSecurity::None, ConnectionSecurity::Ssl, ConnectionSecurity::StartTls];
+    pub const ALL: [ConnectionSecurity; 3] = [
+        ConnectionSecurity::None,
+        ConnectionSecurity::Ssl,
+        ConnectionSecurity::StartTls,
+    ];
 
     /// The label the page shows.
     pub fn label(self) -> &'static str {
@@ -253,11 +257,15 @@ impl SmtpForm {
         let server = ServerName::parse(&self.server_name)
             .map_err(|message| errors.add(FieldId::ServerName, message))
             .ok();
-        let port = parse_port(&self.port).map_err(|m| errors.add(FieldId::Port, m)).ok();
-        let timeout_secs =
-            parse_timeout(&self.timeout_secs).map_err(|m| errors.add(FieldId::Timeout, m)).ok();
-        let user_name =
-            parse_user_name(&self.user_name).map_err(|m| errors.add(FieldId::UserName, m)).ok();
+        let port = parse_port(&self.port)
+            .map_err(|m| errors.add(FieldId::Port, m))
+            .ok();
+        let timeout_secs = parse_timeout(&self.timeout_secs)
+            .map_err(|m| errors.add(FieldId::Timeout, m))
+            .ok();
+        let user_name = parse_user_name(&self.user_name)
+            .map_err(|m| errors.add(FieldId::UserName, m))
+            .ok();
         let from = Mailbox::parse(&self.from_address)
             .map_err(|message| errors.add(FieldId::FromAddress, message))
             .ok();
@@ -280,11 +288,26 @@ impl SmtpForm {
             let password_stored = stored.is_some_and(|s| s.password_stored);
             let plan = plan_password(&self.password, password_stored, destination_changed);
             let dropped = password_stored && destination_changed && !self.password.remove_stored;
-            check_password_against_user(user_name.as_deref(), &plan, dropped, &mut errors);
+            let removing = self.password.remove_stored;
+            check_password_against_user(
+                user_name.as_deref(),
+                &plan,
+                removing,
+                dropped,
+                &mut errors,
+            );
             password_plan = Some(plan);
         }
 
-        let parsed = (server, port, timeout_secs, user_name, from, ca_certificate, password_plan);
+        let parsed = (
+            server,
+            port,
+            timeout_secs,
+            user_name,
+            from,
+            ca_certificate,
+            password_plan,
+        );
         match parsed {
             (
                 Some(server),
@@ -294,18 +317,16 @@ impl SmtpForm {
                 Some(from),
                 Some(ca),
                 Some(plan),
-            ) if errors.is_empty() => {
-                Ok(SmtpSettings {
-                    server,
-                    port,
-                    security: self.security,
-                    user_name,
-                    password: plan,
-                    from,
-                    timeout_secs,
-                    ca_certificate: ca,
-                })
-            }
+            ) if errors.is_empty() => Ok(SmtpSettings {
+                server,
+                port,
+                security: self.security,
+                user_name,
+                password: plan,
+                from,
+                timeout_secs,
+                ca_certificate: ca,
+            }),
             _ => Err(errors),
         }
     }
@@ -326,8 +347,12 @@ impl SmtpForm {
         );
         match typed {
             (Ok(server), Ok(port), Ok(user_name)) => {
-                Destination { server, port, security: self.security, user_name }
-                    != stored.destination
+                Destination {
+                    server,
+                    port,
+                    security: self.security,
+                    user_name,
+                } != stored.destination
             }
             // A half-typed field says nothing yet about where the password would go.
             _ => false,
@@ -384,11 +409,15 @@ fn parse_timeout(input: &str) -> Result<u32, String> {
     let trimmed = input.trim();
     let (min, max) = (*TIMEOUT_RANGE_SECS.start(), *TIMEOUT_RANGE_SECS.end());
     if trimmed.is_empty() {
-        return Err(format!("Enter a timeout in seconds ({DEFAULT_TIMEOUT_SECS} is the default)"));
+        return Err(format!(
+            "Enter a timeout in seconds ({DEFAULT_TIMEOUT_SECS} is the default)"
+        ));
     }
     match parse_whole_number(trimmed) {
         Some(secs) if TIMEOUT_RANGE_SECS.contains(&secs) => Ok(secs),
-        _ => Err(format!("The timeout must be a whole number of seconds from {min} to {max}")),
+        _ => Err(format!(
+            "The timeout must be a whole number of seconds from {min} to {max}"
+        )),
     }
 }
 
@@ -406,7 +435,9 @@ fn parse_user_name(input: &str) -> Result<Option<String>, String> {
         return Err(text::control_character_message(&found));
     }
     if trimmed.chars().count() > MAX_USER_NAME_CHARS {
-        return Err(format!("The user name may have at most {MAX_USER_NAME_CHARS} characters"));
+        return Err(format!(
+            "The user name may have at most {MAX_USER_NAME_CHARS} characters"
+        ));
     }
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
@@ -423,7 +454,10 @@ fn parse_ca(input: &str) -> Result<Option<String>, String> {
 fn check_password_boxes(input: &PasswordInput, errors: &mut FieldErrors) {
     let new_password = &input.new_password;
     if let Some(found) = text::first_control_character(new_password.expose()) {
-        errors.add(FieldId::Password, format!("The password cannot contain {found}"));
+        errors.add(
+            FieldId::Password,
+            format!("The password cannot contain {found}"),
+        );
     } else if new_password.char_count() > MAX_PASSWORD_CHARS {
         errors.add(
             FieldId::Password,
@@ -453,6 +487,7 @@ fn plan_password(input: &PasswordInput, stored: bool, destination_changed: bool)
 fn check_password_against_user(
     user_name: Option<&str>,
     plan: &PasswordPlan,
+    removing: bool,
     dropped_for_new_destination: bool,
     errors: &mut FieldErrors,
 ) {
@@ -460,6 +495,11 @@ fn check_password_against_user(
         (None, PasswordPlan::Replace(_)) => errors.add(
             FieldId::UserName,
             "Enter the user name this password belongs to, or leave both empty",
+        ),
+        (Some(_), PasswordPlan::Clear) if removing => errors.add(
+            FieldId::Password,
+            "Without a password this user cannot authenticate: to send without \
+             authentication, clear the user name as well; to change the password, type the new one",
         ),
         (Some(_), PasswordPlan::Clear) if dropped_for_new_destination => errors.add(
             FieldId::Password,

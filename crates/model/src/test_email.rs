@@ -69,20 +69,30 @@ mod tests {
     use super::*;
 
     fn form(recipient: &str, message: &str) -> TestEmailForm {
-        TestEmailForm { recipient: recipient.to_owned(), message: message.to_owned() }
+        TestEmailForm {
+            recipient: recipient.to_owned(),
+            message: message.to_owned(),
+        }
     }
 
     #[test]
     fn one_recipient_and_a_message_pass() {
-        let email = form("noc@example.net", " Hello\nthere ").validate().unwrap();
+        let email = form("noc@example.net", " Hello\nthere ")
+            .validate()
+            .unwrap();
         assert_eq!(email.recipient.address(), "noc@example.net");
         assert_eq!(email.message, "Hello\nthere");
     }
 
     #[test]
     fn two_recipients_are_rejected_beside_the_recipient_field() {
-        let errors = form("a@example.net, b@example.net", "hi").validate().unwrap_err();
-        assert_eq!(errors.get(FieldId::Recipient), Some("Enter exactly one address"));
+        let errors = form("a@example.net, b@example.net", "hi")
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            errors.get(FieldId::Recipient),
+            Some("Enter exactly one address")
+        );
     }
 
     #[test]
@@ -93,7 +103,9 @@ mod tests {
 
     #[test]
     fn overlong_message_is_rejected() {
-        let errors = form("a@example.net", &"x".repeat(MAX_MESSAGE_CHARS + 1)).validate().unwrap_err();
+        let errors = form("a@example.net", &"x".repeat(MAX_MESSAGE_CHARS + 1))
+            .validate()
+            .unwrap_err();
         assert!(errors.get(FieldId::Message).unwrap().contains("at most"));
     }
 

@@ -42,8 +42,14 @@ mod tests {
 
     #[test]
     fn carriage_return_and_line_feed_are_named() {
-        assert_eq!(first_control_character("a\rb").as_deref(), Some("a carriage return"));
-        assert_eq!(first_control_character("a\nb").as_deref(), Some("a line break"));
+        assert_eq!(
+            first_control_character("a\rb").as_deref(),
+            Some("a carriage return")
+        );
+        assert_eq!(
+            first_control_character("a\nb").as_deref(),
+            Some("a line break")
+        );
     }
 
     #[test]
@@ -56,7 +62,13 @@ mod tests {
 
     #[test]
     fn message_bodies_may_hold_line_breaks_and_tabs_but_not_nul() {
-        assert_eq!(first_control_character_in_body("line one\r\n\tline two"), None);
-        assert_eq!(first_control_character_in_body("a\0b").as_deref(), Some("a NUL character"));
+        assert_eq!(
+            first_control_character_in_body("line one\r\n\tline two"),
+            None
+        );
+        assert_eq!(
+            first_control_character_in_body("a\0b").as_deref(),
+            Some("a NUL character")
+        );
     }
 }

@@ -58,7 +58,10 @@ impl Config {
         let database_path = PathBuf::from(
             lookup("CONSOLE_DATABASE").unwrap_or_else(|| "data/console.sqlite3".to_owned()),
         );
-        let secret_key = match (lookup("CONSOLE_SECRET_KEY"), lookup("CONSOLE_SECRET_KEY_FILE")) {
+        let secret_key = match (
+            lookup("CONSOLE_SECRET_KEY"),
+            lookup("CONSOLE_SECRET_KEY_FILE"),
+        ) {
             (Some(_), Some(_)) => {
                 return Err(ConfigError {
                     variable: "CONSOLE_SECRET_KEY",
@@ -72,7 +75,10 @@ impl Config {
         };
         let ehlo_name = lookup("CONSOLE_EHLO_NAME").unwrap_or_else(|| "localhost".to_owned());
         if let Err(problem) = model::host::parse_domain(&ehlo_name) {
-            return Err(ConfigError { variable: "CONSOLE_EHLO_NAME", problem });
+            return Err(ConfigError {
+                variable: "CONSOLE_EHLO_NAME",
+                problem,
+            });
         }
         Ok(Config {
             listen,
@@ -92,8 +98,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -102,9 +110,13 @@ mod tests {
         let config = config(&[]).unwrap();
 
         assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
-        assert!(matches!(config.database, DatabaseLocation::SqliteFile(ref p)
-            if p.ends_with("data/console.sqlite3")));
-        assert!(matches!(config.secret_key, KeySource::File(ref p) if p.ends_with("data/secret.key")));
+        assert!(
+            matches!(config.database, DatabaseLocation::SqliteFile(ref p)
+            if p.ends_with("data/console.sqlite3"))
+        );
+        assert!(
+            matches!(config.secret_key, KeySource::File(ref p) if p.ends_with("data/secret.key"))
+        );
     }
 
     #[test]
@@ -115,8 +127,11 @@ mod tests {
 
     #[test]
     fn both_key_variables_at_once_are_refused() {
-        let error =
-            config(&[("CONSOLE_SECRET_KEY", "x"), ("CONSOLE_SECRET_KEY_FILE", "y")]).unwrap_err();
+        let error = config(&[
+            ("CONSOLE_SECRET_KEY", "x"),
+            ("CONSOLE_SECRET_KEY_FILE", "y"),
+        ])
+        .unwrap_err();
         assert_eq!(error.variable, "CONSOLE_SECRET_KEY");
     }
 

@@ -56,12 +56,19 @@ pub fn router(services: Services, site_root: &Path) -> Router {
     let routes = generate_route_list(App);
     let context = move || provide_context(services.clone());
 
-    let bundle = ServeDir::new(site_root.join("pkg")).precompressed_br().precompressed_gzip();
+    let bundle = ServeDir::new(site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
     // The bundle's names do not change between builds, so browsers must revalidate it.
     let bundle = tower::ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
+        ))
+        // The same URL answers brotli, gzip or identity: caches must key on the encoding.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding"),
         ))
         .service(bundle);
     let favicon = ServeFile::new(site_root.join("favicon.svg"));
@@ -100,7 +107,10 @@ pub fn router(services: Services, site_root: &Path) -> Router {
 pub async fn bind(config: &Config) -> Result<TcpListener, StartupError> {
     TcpListener::bind(config.listen)
         .await
-        .map_err(|source| StartupError::Bind { address: config.listen, source })
+        .map_err(|source| StartupError::Bind {
+            address: config.listen,
+            source,
+        })
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes open requests.
@@ -109,5 +119,8 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartupError> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await.map_err(StartupError::Serve)
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(StartupError::Serve)
 }

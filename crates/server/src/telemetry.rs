@@ -9,5 +9,8 @@ pub fn init() {
     let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_owned());
     let filter = EnvFilter::try_new(format!("{requested},lettre=info"))
         .unwrap_or_else(|_| EnvFilter::new("info,lettre=info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_target(true).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(true)
+        .try_init();
 }

@@ -68,7 +68,12 @@ impl TestConsole {
     }
 
     async fn settings(&self) -> Value {
-        let response = self.client.get(self.url("/api/smtp/settings")).send().await.unwrap();
+        let response = self
+            .client
+            .get(self.url("/api/smtp/settings"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -120,7 +125,12 @@ fn field_errors(body: &str) -> Vec<(String, String)> {
         .as_array()
         .unwrap_or_else(|| panic!("expected field errors, got {body}"))
         .iter()
-        .map(|e| (e["field"].as_str().unwrap().to_owned(), e["message"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -128,7 +138,12 @@ fn field_errors(body: &str) -> Vec<(String, String)> {
 async fn page_is_rendered_on_the_server_and_never_cached() {
     let console = TestConsole::start().await;
 
-    let response = console.client.get(console.url("/messaging/smtp")).send().await.unwrap();
+    let response = console
+        .client
+        .get(console.url("/messaging/smtp"))
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["cache-control"], "no-store");
@@ -156,7 +171,10 @@ async fn invalid_form_gets_field_errors_and_nothing_is_stored() {
     let (status, body) = console.save(form).await;
 
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    let fields: Vec<String> = field_errors(&body).into_iter().map(|(field, _)| field).collect();
+    let fields: Vec<String> = field_errors(&body)
+        .into_iter()
+        .map(|(field, _)| field)
+        .collect();
     assert!(fields.contains(&"server_name".to_owned()), "{body}");
     assert!(fields.contains(&"port".to_owned()), "{body}");
     assert!(fields.contains(&"password_confirm".to_owned()), "{body}");
@@ -181,7 +199,15 @@ async fn saved_password_never_comes_back_out() {
 
     let (status, saved) = console.save(valid_form()).await;
     let settings = console.settings().await;
-    let page = console.client.get(console.url("/")).send().await.unwrap().text().await.unwrap();
+    let page = console
+        .client
+        .get(console.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
 
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert!(!saved.contains(PASSWORD));
@@ -191,7 +217,11 @@ async fn saved_password_never_comes_back_out() {
     let database = std::fs::read(&console.database).unwrap();
     let wal = std::fs::read(console.database.with_extension("sqlite3-wal")).unwrap_or_default();
     for bytes in [database, wal] {
-        assert!(!bytes.windows(PASSWORD.len()).any(|w| w == PASSWORD.as_bytes()));
+        assert!(
+            !bytes
+                .windows(PASSWORD.len())
+                .any(|w| w == PASSWORD.as_bytes())
+        );
     }
 }
 
@@ -274,7 +304,13 @@ async fn test_email_with_two_recipients_is_refused_beside_the_recipient() {
 
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let errors = field_errors(&response.text().await.unwrap());
-    assert_eq!(errors, vec![("recipient".to_owned(), "Enter exactly one address".to_owned())]);
+    assert_eq!(
+        errors,
+        vec![(
+            "recipient".to_owned(),
+            "Enter exactly one address".to_owned()
+        )]
+    );
 }
 
 #[tokio::test]
@@ -314,7 +350,12 @@ async fn malformed_json_is_refused_without_a_server_error() {
 async fn unknown_page_is_not_found() {
     let console = TestConsole::start().await;
 
-    let response = console.client.get(console.url("/no/such/page")).send().await.unwrap();
+    let response = console
+        .client
+        .get(console.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

@@ -8,8 +8,7 @@ use crate::error::ConsoleError;
 use crate::form::Field;
 use leptos::prelude::*;
 use model::{
-    ConnectionSecurity, FieldErrors, FieldId, SecretText, SmtpForm, SmtpSettings,
-    SmtpSettingsView,
+    ConnectionSecurity, FieldErrors, FieldId, SecretText, SmtpForm, SmtpSettings, SmtpSettingsView,
 };
 
 /// A banner above the buttons.
@@ -61,20 +60,32 @@ impl Editor {
             if !self.show_all.get() && !self.touched.with(|t| t.contains(&field)) {
                 return None;
             }
-            self.check.with(|c| c.as_ref().err().and_then(|e| e.get(field)).map(str::to_owned))
+            self.check.with(|c| {
+                c.as_ref()
+                    .err()
+                    .and_then(|e| e.get(field))
+                    .map(str::to_owned)
+            })
         })
     }
 
     fn warning(self, field: FieldId) -> Signal<Option<String>> {
         Signal::derive(move || {
             self.form.with(|f| {
-                f.warnings().into_iter().find(|(of, _)| *of == field).map(|(_, text)| text)
+                f.warnings()
+                    .into_iter()
+                    .find(|(of, _)| *of == field)
+                    .map(|(_, text)| text)
             })
         })
     }
 
     fn edit(self, field: FieldId, change: impl FnOnce(&mut SmtpForm)) {
         self.form.update(change);
+        // A banner about the last save no longer describes what is on screen.
+        if self.notice.with_untracked(Option::is_some) {
+            self.notice.set(None);
+        }
         self.server_errors.update(|errors| errors.remove(field));
         if !self.touched.with_untracked(|t| t.contains(&field)) {
             self.touched.update(|t| t.push(field));
@@ -83,7 +94,9 @@ impl Editor {
 
     fn dirty(self) -> Signal<bool> {
         Signal::derive(move || {
-            let saved = self.stored.with(|s| s.as_ref().map(|v| v.to_form()).unwrap_or_default());
+            let saved = self
+                .stored
+                .with(|s| s.as_ref().map(|v| v.to_form()).unwrap_or_default());
             self.form.with(|f| *f != saved)
         })
     }
@@ -110,7 +123,9 @@ impl Editor {
                     "Not saved: correct the fields marked below.".to_owned(),
                 )));
             }
-            other => self.notice.set(Some(Notice::Failure(format!("Not saved. {other}")))),
+            other => self
+                .notice
+                .set(Some(Notice::Failure(format!("Not saved. {other}")))),
         }
     }
 
@@ -151,10 +166,11 @@ pub(super) fn SmtpEditor(stored: Option<SmtpSettingsView>) -> impl IntoView {
                 save.dispatch(editor.form.get_untracked());
             }
             Err(errors) => {
-                let count = errors.iter().count();
-                editor.notice.set(Some(Notice::Failure(format!(
-                    "Not saved: {count} field(s) need attention."
-                ))));
+                let message = match errors.iter().count() {
+                    1 => "Not saved: one field needs attention.".to_owned(),
+                    count => format!("Not saved: {count} fields need attention."),
+                };
+                editor.notice.set(Some(Notice::Failure(message)));
                 if let Some(first) = errors.iter().next() {
                     focus(first.field.id());
                 }
@@ -163,7 +179,12 @@ pub(super) fn SmtpEditor(stored: Option<SmtpSettingsView>) -> impl IntoView {
     };
 
     view! {
-        <form class="settings" novalidate on:submit=submit>
+        <form
+            class="settings"
+            novalidate
+            on:submit=submit
+            inert=move || test_open.get() || reset_open.get()
+        >
             <fieldset>
                 <legend>"Server"</legend>
                 <TextField editor field=FieldId::ServerName
@@ -234,7 +255,7 @@ pub(super) fn SmtpEditor(stored: Option<SmtpSettingsView>) -> impl IntoView {
                 <button type="button" class="danger" on:click=move |_| reset_open.set(true)>"Reset"</button>
                 <span class="saved-at">
                     {move || editor.stored.with(|s| match s {
-                        Some(view) => format!("Last saved {}", view.updated_at),
+                        Some(view) => format!("Last saved {}", readable_time(&view.updated_at)),
                         None => "Not configured: nothing is saved.".to_owned(),
                     })}
                     {move || dirty.get().then_some(" · Unsaved changes")}
@@ -318,11 +339,16 @@ fn SecuritySelect(editor: Editor) -> impl IntoView {
 /// only knows whether one is stored.
 #[component]
 fn PasswordFields(editor: Editor) -> impl IntoView {
-    let password_stored =
-        move || editor.stored.with(|s| s.as_ref().is_some_and(|v| v.password_stored));
+    let password_stored = move || {
+        editor
+            .stored
+            .with(|s| s.as_ref().is_some_and(|v| v.password_stored))
+    };
     let will_drop = Signal::derive(move || {
         let context = editor.stored.with(|s| s.as_ref().map(|v| v.stored()));
-        editor.form.with(|f| f.drops_stored_password(context.as_ref()))
+        editor
+            .form
+            .with(|f| f.drops_stored_password(context.as_ref()))
     });
     let password_warning = Signal::derive(move || {
         will_drop.get().then(|| {
@@ -332,16 +358,25 @@ fn PasswordFields(editor: Editor) -> impl IntoView {
         })
     });
     let placeholder = move || {
-        if password_stored() { "Stored (leave empty to keep)" } else { "" }
+        if will_drop.get() {
+            "Enter the password again"
+        } else if password_stored() {
+            "Stored (leave empty to keep)"
+        } else {
+            ""
+        }
     };
+    let password_error = editor.error(FieldId::Password);
+    let confirm_error = editor.error(FieldId::PasswordConfirm);
     view! {
-        <Field field=FieldId::Password error=editor.error(FieldId::Password) warning=password_warning>
+        <Field field=FieldId::Password error=password_error warning=password_warning>
             <input
                 id="password"
                 name="password"
                 type="password"
                 autocomplete="new-password"
                 placeholder=placeholder
+                aria-invalid=move || password_error.with(Option::is_some).to_string()
                 aria-describedby="password-error"
                 prop:value=move || editor.form.with(|f| f.password.new_password.expose().to_owned())
                 on:input=move |ev| {
@@ -349,35 +384,14 @@ fn PasswordFields(editor: Editor) -> impl IntoView {
                     editor.edit(FieldId::Password, |f| f.password.new_password = value);
                 }
             />
-            <p class="password-state" data-testid="password-state">
-                {move || if password_stored() {
-                    "A password is stored (encrypted). It is never shown; type a new one to replace it."
-                } else {
-                    "No password is stored."
-                }}
-            </p>
-            <Show when=password_stored>
-                <label class="checkbox">
-                    <input
-                        type="checkbox"
-                        id="remove_password"
-                        name="remove_password"
-                        prop:checked=move || editor.form.with(|f| f.password.remove_stored)
-                        on:change=move |ev| {
-                            let checked = event_target_checked(&ev);
-                            editor.edit(FieldId::Password, |f| f.password.remove_stored = checked);
-                        }
-                    />
-                    "Remove the stored password"
-                </label>
-            </Show>
         </Field>
-        <Field field=FieldId::PasswordConfirm error=editor.error(FieldId::PasswordConfirm)>
+        <Field field=FieldId::PasswordConfirm error=confirm_error>
             <input
                 id="password_confirm"
                 name="password_confirm"
                 type="password"
                 autocomplete="new-password"
+                aria-invalid=move || confirm_error.with(Option::is_some).to_string()
                 aria-describedby="password_confirm-error"
                 prop:value=move || editor.form.with(|f| f.password.confirm.expose().to_owned())
                 on:input=move |ev| {
@@ -386,6 +400,44 @@ fn PasswordFields(editor: Editor) -> impl IntoView {
                 }
             />
         </Field>
+        <div class="field note">
+            <span></span>
+            <div class="control">
+                <p class="password-state" data-testid="password-state">
+                    {move || if password_stored() {
+                        "A password is stored (encrypted). It is never shown; type a new one in \
+                         both boxes to replace it."
+                    } else {
+                        "No password is stored."
+                    }}
+                </p>
+                <Show when=password_stored>
+                    <label class="checkbox">
+                        <input
+                            type="checkbox"
+                            id="remove_password"
+                            name="remove_password"
+                            prop:checked=move || editor.form.with(|f| f.password.remove_stored)
+                            on:change=move |ev| {
+                                let checked = event_target_checked(&ev);
+                                editor.edit(FieldId::Password, |f| f.password.remove_stored = checked);
+                            }
+                        />
+                        "Remove the stored password (clear the user name too, to send without \
+                         authentication)"
+                    </label>
+                </Show>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// `2026-12-04T16:34:56Z` as `2026-12-04 16:34:56 UTC`.
+fn readable_time(rfc3339: &str) -> String {
+    match rfc3339.strip_suffix('Z') {
+        Some(time) => format!("{} UTC", time.replacen('T', " ", 1)),
+        None => rfc3339.to_owned(),
     }
 }
 

@@ -10,17 +10,21 @@ use leptos::prelude::*;
 pub(super) fn ResetDialog(open: RwSignal<bool>, editor: Editor) -> impl IntoView {
     let reset = Action::new(|_: &()| reset_smtp_settings());
     Effect::new(move |_| match reset.value().get() {
-        Some(Ok(_)) => {
+        Some(Ok(removed)) => {
             editor.cleared();
-            editor.notice.set(Some(Notice::Success(
-                "SMTP settings removed, including the stored password. Email notifications \
-                 stay off until new settings are saved."
-                    .to_owned(),
-            )));
+            let message = if removed {
+                "SMTP settings removed, including any stored password. Email notifications stay \
+                 off until new settings are saved."
+            } else {
+                "Nothing was saved; the form shows the defaults."
+            };
+            editor.notice.set(Some(Notice::Success(message.to_owned())));
             open.set(false);
         }
         Some(Err(error)) => {
-            editor.notice.set(Some(Notice::Failure(format!("Not reset. {error}"))));
+            editor
+                .notice
+                .set(Some(Notice::Failure(format!("Not reset. {error}"))));
             open.set(false);
         }
         None => {}
@@ -29,8 +33,9 @@ pub(super) fn ResetDialog(open: RwSignal<bool>, editor: Editor) -> impl IntoView
     view! {
         <Dialog title="Reset SMTP settings" name="reset-dialog" open>
             <p>
-                "This removes the SMTP server settings, including the stored password. "
-                "Email notifications cannot be sent until new settings are saved."
+                "This removes the saved SMTP server settings, including any stored password, "
+                "and discards unsaved changes on the page. Email notifications cannot be sent "
+                "until new settings are saved."
             </p>
             <div class="actions">
                 <button

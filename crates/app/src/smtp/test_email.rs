@@ -7,8 +7,7 @@ use crate::form::{Dialog, Field};
 use leptos::prelude::*;
 use model::test_email::DEFAULT_MESSAGE;
 use model::{
-    Delivered, DeliveryFailure, FieldErrors, FieldId, SettingsUsed, SmtpSettingsView,
-    TestEmailForm,
+    Delivered, DeliveryFailure, FieldErrors, FieldId, SettingsUsed, SmtpSettingsView, TestEmailForm,
 };
 
 /// The dialog; it sends with what is saved, never with unsaved edits on the page.
@@ -32,6 +31,16 @@ pub(super) fn TestEmailDialog(
             server_errors.set(errors);
         }
     });
+    // Each opening starts clean: no result or errors from the previous test.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if is_open && was_open == Some(false) {
+            outcome.set(None);
+            show_errors.set(false);
+            server_errors.set(FieldErrors::new());
+        }
+        is_open
+    });
     let check = Memo::new(move |_| form.with(|f| f.validate().map(|_| ())));
     let error = move |field: FieldId| {
         Signal::derive(move || {
@@ -42,7 +51,12 @@ pub(super) fn TestEmailDialog(
             if !show_errors.get() {
                 return None;
             }
-            check.with(|c| c.as_ref().err().and_then(|e| e.get(field)).map(str::to_owned))
+            check.with(|c| {
+                c.as_ref()
+                    .err()
+                    .and_then(|e| e.get(field))
+                    .map(str::to_owned)
+            })
         })
     };
 
@@ -183,7 +197,7 @@ fn FailureReport(failure: DeliveryFailure) -> impl IntoView {
             })}
             {failure.hint.map(|hint| view! { <p class="hint">{hint}</p> })}
             <p class="elapsed">
-                {format!("Stopped at {} after {} ms.", failure.stage, failure.elapsed_ms)}
+                {format!("Step: {}. Stopped after {} ms.", failure.stage, failure.elapsed_ms)}
             </p>
             <UsedSettings used=failure.used/>
         </div>

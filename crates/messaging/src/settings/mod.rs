@@ -120,7 +120,10 @@ impl SettingsStore {
         cipher: SecretCipher,
     ) -> Result<SettingsStore, StoreError> {
         let pool = sqlite::connect(location).await?;
-        Ok(SettingsStore { backend: std::sync::Arc::new(Backend::Sqlite(pool)), cipher })
+        Ok(SettingsStore {
+            backend: std::sync::Arc::new(Backend::Sqlite(pool)),
+            cipher,
+        })
     }
 
     /// The stored SMTP settings, or `None` when nothing was saved (or after a reset).

@@ -33,7 +33,23 @@ pub(super) async fn connect(location: &DatabaseLocation) -> Result<SqlitePool, S
         .await
         .map_err(StoreError::Open)?;
     MIGRATIONS.run(&pool).await.map_err(StoreError::Migrate)?;
+    if let DatabaseLocation::SqliteFile(path) = location {
+        restrict_to_owner(path).map_err(|error| StoreError::Open(sqlx::Error::Io(error)))?;
+    }
     Ok(pool)
+}
+
+/// The database holds sealed secrets and the settings: readable by the console's user only.
+/// SQLite creates its -wal and -shm files with the same mode as the database.
+fn restrict_to_owner(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 pub(super) async fn load_smtp(pool: &SqlitePool) -> Result<Option<SmtpRow>, StoreError> {
@@ -101,6 +117,8 @@ pub(super) async fn save_smtp(
 }
 
 pub(super) async fn reset_smtp(pool: &SqlitePool) -> Result<bool, StoreError> {
-    let result = sqlx::query("DELETE FROM smtp_settings WHERE id = 1").execute(pool).await?;
+    let result = sqlx::query("DELETE FROM smtp_settings WHERE id = 1")
+        .execute(pool)
+        .await?;
     Ok(result.rows_affected() > 0)
 }

@@ -2,6 +2,7 @@
 //! on. This is the one place where network, TLS and SMTP errors are classified.
 
 use super::SmtpConfig;
+use super::progress::StreamWatch;
 use super::tls::describe_certificate_error;
 use lettre::transport::smtp::response::Response;
 use model::{ConnectionSecurity, DeliveryFailure, FailureKind, SettingsUsed, SmtpStage};
@@ -14,11 +15,26 @@ pub(super) struct Attempt<'a> {
     config: &'a SmtpConfig,
     started: Instant,
     address: Option<SocketAddr>,
+    watch: Option<StreamWatch>,
 }
 
 impl<'a> Attempt<'a> {
     pub(super) fn new(config: &'a SmtpConfig) -> Self {
-        Attempt { config, started: Instant::now(), address: None }
+        Attempt {
+            config,
+            started: Instant::now(),
+            address: None,
+            watch: None,
+        }
+    }
+
+    /// Follows the connection, so a failure can tell whether the server hung up.
+    pub(super) fn watch(&mut self, watch: StreamWatch) {
+        self.watch = Some(watch);
+    }
+
+    fn closed_by_peer(&self) -> bool {
+        self.watch.as_ref().is_some_and(StreamWatch::closed_by_peer)
     }
 
     pub(super) fn connected_to(&mut self, address: SocketAddr) {
@@ -59,14 +75,24 @@ impl<'a> Attempt<'a> {
         let mut failure = self.fail(
             FailureKind::Timeout,
             stage,
-            format!("Timed out during {stage} after {secs} s"),
+            format!("Timed out {} after {secs} s", stage.during()),
         );
-        if failure.hint.is_none() && stage == SmtpStage::Connect {
-            failure.hint = Some(
-                "Nothing answered: check the server name, the port, and firewalls between the \
-                 console and the server"
-                    .to_owned(),
-            );
+        if failure.hint.is_none() {
+            failure.hint = match (stage, self.config.security) {
+                (SmtpStage::Connect, _) => Some(
+                    "Nothing answered: check the server name, the port, and firewalls between \
+                     the console and the server"
+                        .to_owned(),
+                ),
+                (SmtpStage::Greeting, ConnectionSecurity::None | ConnectionSecurity::StartTls) => {
+                    Some(
+                        "The server accepted the connection but said nothing: if this port \
+                         expects TLS from the first byte, choose SSL"
+                            .to_owned(),
+                    )
+                }
+                _ => None,
+            };
         }
         failure
     }
@@ -85,9 +111,9 @@ impl<'a> Attempt<'a> {
     fn mismatch_hint(&self) -> Option<String> {
         let port = self.config.port;
         match (port, self.config.security) {
-            (465, ConnectionSecurity::None | ConnectionSecurity::StartTls) => Some(
-                "Port 465 usually expects SSL (TLS from the first byte): try SSL".to_owned(),
-            ),
+            (465, ConnectionSecurity::None | ConnectionSecurity::StartTls) => {
+                Some("Port 465 usually expects SSL (TLS from the first byte): try SSL".to_owned())
+            }
             (25 | 587, ConnectionSecurity::Ssl) => Some(format!(
                 "Port {port} usually starts in plain text: try Start TLS, or SSL on port 465"
             )),
@@ -142,17 +168,17 @@ pub(super) fn lettre_failure(
     if error.is_timeout() {
         return attempt.timed_out(stage);
     }
-    if connection_ended(error) {
+    if attempt.closed_by_peer() || connection_broken(error) {
         return attempt.fail(
             FailureKind::ConnectionClosed,
             stage,
-            format!("The server closed the connection during {stage}"),
+            format!("The server closed the connection {}", stage.during()),
         );
     }
     attempt.fail(
         FailureKind::Protocol,
         stage,
-        format!("The server's answer during {stage} is not valid SMTP"),
+        format!("The server's answer {} is not valid SMTP", stage.during()),
     )
 }
 
@@ -162,7 +188,11 @@ fn rejected(
     reply: String,
     transient: bool,
 ) -> DeliveryFailure {
-    let how = if transient { "temporarily refused" } else { "refused" };
+    let how = if transient {
+        "temporarily refused"
+    } else {
+        "refused"
+    };
     let (kind, summary, hint) = match stage {
         SmtpStage::Auth => (
             FailureKind::AuthRejected,
@@ -179,13 +209,21 @@ fn rejected(
             format!("The server {how} the recipient"),
             Some("Check the address, or whether this server relays to that domain"),
         ),
-        SmtpStage::Data | SmtpStage::FinalReply => {
-            (FailureKind::MessageRejected, format!("The server {how} the message"), None)
-        }
-        SmtpStage::StartTls => {
-            (FailureKind::TlsHandshake, format!("The server {how} STARTTLS"), None)
-        }
-        _ => (FailureKind::Protocol, format!("The server {how} the session during {stage}"), None),
+        SmtpStage::Data | SmtpStage::FinalReply => (
+            FailureKind::MessageRejected,
+            format!("The server {how} the message"),
+            None,
+        ),
+        SmtpStage::StartTls => (
+            FailureKind::TlsHandshake,
+            format!("The server {how} STARTTLS"),
+            None,
+        ),
+        _ => (
+            FailureKind::SessionRefused,
+            format!("The server {how} the session {}", stage.during()),
+            Some("The server is not accepting mail from the console now: see its reply"),
+        ),
     };
     let mut failure = attempt.fail(kind, stage, summary);
     failure.server_reply = Some(reply);
@@ -206,7 +244,10 @@ pub(super) fn tls_failure(
             .fail(
                 FailureKind::TlsHandshake,
                 stage,
-                format!("TLS handshake failed: the server closed the connection during {stage}"),
+                format!(
+                    "TLS handshake failed: the server closed the connection {}",
+                    stage.during()
+                ),
             )
             .with_default_hint("The server may not speak TLS on this port");
     };
@@ -214,7 +255,10 @@ pub(super) fn tls_failure(
         rustls::Error::InvalidCertificate(problem) => attempt.fail(
             FailureKind::Certificate,
             stage,
-            format!("TLS handshake failed: {}", describe_certificate_error(problem)),
+            format!(
+                "TLS handshake failed: {}",
+                describe_certificate_error(problem)
+            ),
         ),
         rustls::Error::AlertReceived(alert) => attempt.fail(
             FailureKind::TlsHandshake,
@@ -247,7 +291,9 @@ fn find_rustls_error<'e>(error: &'e (dyn StdError + 'static)) -> Option<&'e rust
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
             return Some(tls);
         }
-        if let Some(inner) = err.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref())
+        if let Some(inner) = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
             && let Some(found) = find_rustls_error(inner)
         {
             return Some(found);
@@ -257,12 +303,9 @@ fn find_rustls_error<'e>(error: &'e (dyn StdError + 'static)) -> Option<&'e rust
     None
 }
 
-fn connection_ended(error: &lettre::transport::smtp::Error) -> bool {
+/// An I/O error that means the connection is gone (reset, aborted, broken pipe).
+fn connection_broken(error: &lettre::transport::smtp::Error) -> bool {
     use std::io::ErrorKind;
-    if error.is_response() {
-        // lettre reports a connection that closed mid-reply as an "incomplete response".
-        return true;
-    }
     let mut current: Option<&(dyn StdError + 'static)> = Some(error);
     while let Some(err) = current {
         if let Some(io) = err.downcast_ref::<std::io::Error>() {
@@ -282,5 +325,7 @@ fn connection_ended(error: &lettre::transport::smtp::Error) -> bool {
 /// `250 2.0.0 Ok: queued as 4F2A1`, every line of a multi-line reply joined by spaces.
 pub(super) fn format_reply(response: &Response) -> String {
     let text: Vec<&str> = response.message().collect();
-    format!("{} {}", response.code(), text.join(" ")).trim().to_owned()
+    format!("{} {}", response.code(), text.join(" "))
+        .trim()
+        .to_owned()
 }

@@ -21,7 +21,7 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailParameter};
 use model::{ConnectionSecurity, Delivered, DeliveryFailure, FailureKind, Mailbox, ServerName};
 use model::{SettingsUsed, SmtpStage};
-use progress::{CountingStream, WriteCounter};
+use progress::{StreamWatch, WatchedStream};
 use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -81,7 +81,9 @@ type BoxedStream = Box<dyn lettre::transport::smtp::client::AsyncTokioStream>;
 impl SmtpTransport {
     /// A transport that introduces itself with `hello_name` in EHLO.
     pub fn new(hello_name: &str) -> SmtpTransport {
-        SmtpTransport { hello_name: ClientId::Domain(hello_name.to_owned()) }
+        SmtpTransport {
+            hello_name: ClientId::Domain(hello_name.to_owned()),
+        }
     }
 
     /// Sends one message and returns the server's final reply, or what went wrong and where.
@@ -111,18 +113,19 @@ impl SmtpTransport {
         let (tcp, address) = connect(&addresses, attempt).await?;
         attempt.connected_to(address);
 
-        let (stream, written): (BoxedStream, WriteCounter) = match config.security {
+        let (stream, watch): (BoxedStream, StreamWatch) = match config.security {
             ConnectionSecurity::Ssl => {
                 let tls = self.implicit_tls(config, tcp, attempt).await?;
-                let (counted, written) = CountingStream::new(tls, address);
-                (Box::new(counted), written)
+                let (watched, watch) = WatchedStream::new(tls, address);
+                (Box::new(watched), watch)
             }
             ConnectionSecurity::None | ConnectionSecurity::StartTls => {
-                let (counted, written) = CountingStream::new(tcp, address);
-                (Box::new(counted), written)
+                let (watched, watch) = WatchedStream::new(tcp, address);
+                (Box::new(watched), watch)
             }
         };
-        let mut connection = self.greet(stream, &written, attempt).await?;
+        attempt.watch(watch.clone());
+        let mut connection = self.greet(stream, &watch, attempt).await?;
 
         if config.security == ConnectionSecurity::StartTls {
             self.start_tls(&mut connection, config, attempt).await?;
@@ -160,16 +163,19 @@ impl SmtpTransport {
     async fn greet(
         &self,
         stream: BoxedStream,
-        written: &WriteCounter,
+        watch: &StreamWatch,
         attempt: &Attempt<'_>,
     ) -> Result<AsyncSmtpConnection, DeliveryFailure> {
-        let written_before = written.get();
+        let written_before = watch.written();
         let greeting = AsyncSmtpConnection::connect_with_transport(stream, &self.hello_name);
         let outcome = tokio::time::timeout(attempt.timeout(), greeting).await;
         // lettre reads the greeting and sends EHLO in one call: if nothing was written yet,
         // the server never greeted.
-        let stage =
-            if written.get() == written_before { SmtpStage::Greeting } else { SmtpStage::Ehlo };
+        let stage = if watch.written() == written_before {
+            SmtpStage::Greeting
+        } else {
+            SmtpStage::Ehlo
+        };
         match outcome {
             Err(_) => Err(attempt.timed_out(stage)),
             Ok(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
@@ -184,7 +190,10 @@ impl SmtpTransport {
         attempt: &Attempt<'_>,
     ) -> Result<(), DeliveryFailure> {
         let stage = SmtpStage::StartTls;
-        if !connection.server_info().supports_feature(Extension::StartTls) {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::StartTls)
+        {
             abort(connection, attempt).await;
             return Err(attempt.fail(
                 FailureKind::StartTlsNotOffered,
@@ -193,11 +202,11 @@ impl SmtpTransport {
                  sent, no credentials included",
             ));
         }
-        let parameters = tls::starttls_parameters(
-            &config.server.host(),
-            config.ca_certificate.as_deref(),
-        )
-        .map_err(|error| attempt.fail(FailureKind::Certificate, stage, error.to_string()))?;
+        let parameters =
+            tls::starttls_parameters(&config.server.host(), config.ca_certificate.as_deref())
+                .map_err(|error| {
+                    attempt.fail(FailureKind::Certificate, stage, error.to_string())
+                })?;
         let upgrade = connection.starttls(parameters, &self.hello_name);
         match tokio::time::timeout(attempt.timeout(), upgrade).await {
             Err(_) => Err(attempt.timed_out(stage)),
@@ -261,7 +270,9 @@ async fn authenticate(
 ) -> Result<(), DeliveryFailure> {
     let stage = SmtpStage::Auth;
     let mechanisms = [Mechanism::Plain, Mechanism::Login];
-    let offered = mechanisms.iter().any(|m| connection.server_info().supports_auth_mechanism(*m));
+    let offered = mechanisms
+        .iter()
+        .any(|m| connection.server_info().supports_auth_mechanism(*m));
     if !offered {
         abort(connection, attempt).await;
         let hint = if connection.is_encrypted() {
@@ -296,7 +307,10 @@ async fn transfer(
     let needs_utf8 = config.from.needs_smtputf8() || envelope.recipient.needs_smtputf8();
     let mut mail_parameters = Vec::new();
     if needs_utf8 {
-        if !connection.server_info().supports_feature(Extension::SmtpUtfEight) {
+        if !connection
+            .server_info()
+            .supports_feature(Extension::SmtpUtfEight)
+        {
             abort(connection, attempt).await;
             return Err(attempt.fail(
                 FailureKind::SmtpUtf8Unsupported,
@@ -310,8 +324,20 @@ async fn transfer(
     let from = to_lettre_address(&config.from, attempt, SmtpStage::MailFrom)?;
     let to = to_lettre_address(&envelope.recipient, attempt, SmtpStage::RcptTo)?;
 
-    step(connection, attempt, SmtpStage::MailFrom, Mail::new(Some(from), mail_parameters)).await?;
-    step(connection, attempt, SmtpStage::RcptTo, Rcpt::new(to, Vec::new())).await?;
+    step(
+        connection,
+        attempt,
+        SmtpStage::MailFrom,
+        Mail::new(Some(from), mail_parameters),
+    )
+    .await?;
+    step(
+        connection,
+        attempt,
+        SmtpStage::RcptTo,
+        Rcpt::new(to, Vec::new()),
+    )
+    .await?;
     step(connection, attempt, SmtpStage::Data, Data).await?;
 
     let stage = SmtpStage::FinalReply;

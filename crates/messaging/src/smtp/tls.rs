@@ -10,7 +10,7 @@ use std::sync::Arc;
 #[derive(Debug, thiserror::Error)]
 pub enum CaError {
     /// The PEM text does not decode into certificates.
-    #[error("the PEM text does not contain a readable certificate")]
+    #[error("the text does not contain a readable certificate")]
     Unreadable,
     /// A certificate decoded but is not usable as a trust anchor.
     #[error("certificate {index} cannot be used as a trusted CA: {reason}")]
@@ -40,19 +40,34 @@ pub fn check_ca_pem(pem: &str) -> Result<usize, CaError> {
     for (index, certificate) in certificates.iter().enumerate() {
         roots
             .add(certificate.clone())
-            .map_err(|error| CaError::NotAnchor { index: index + 1, reason: error.to_string() })?;
+            .map_err(|error| CaError::NotAnchor {
+                index: index + 1,
+                reason: anchor_problem(&error),
+            })?;
     }
     Ok(certificates.len())
 }
 
+/// Words for why a certificate cannot serve as a trust anchor.
+fn anchor_problem(error: &rustls::Error) -> String {
+    match error {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding) => {
+            "it is not a valid X.509 certificate (damaged or incomplete text?)".to_owned()
+        }
+        other => format!("it was refused ({other})"),
+    }
+}
+
 /// Client configuration trusting the public roots and the given extra CA certificates.
 pub fn client_config(ca_pem: Option<&str>) -> Result<Arc<rustls::ClientConfig>, CaError> {
-    let mut roots = RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+    let mut roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
     if let Some(pem) = ca_pem {
         for (index, certificate) in parse_ca_pem(pem)?.into_iter().enumerate() {
             roots.add(certificate).map_err(|error| CaError::NotAnchor {
                 index: index + 1,
-                reason: error.to_string(),
+                reason: anchor_problem(&error),
             })?;
         }
     }
@@ -74,12 +89,18 @@ pub fn starttls_parameters(
     let mut builder = TlsParameters::builder(host.to_owned());
     if let Some(pem) = ca_pem {
         for der in parse_ca_pem(pem)? {
-            let certificate = Certificate::from_der(der.to_vec())
-                .map_err(|error| CaError::NotAnchor { index: 1, reason: error.to_string() })?;
+            let certificate =
+                Certificate::from_der(der.to_vec()).map_err(|error| CaError::NotAnchor {
+                    index: 1,
+                    reason: error.to_string(),
+                })?;
             builder = builder.add_root_certificate(certificate);
         }
     }
-    builder.build_rustls().map_err(|error| CaError::NotAnchor { index: 1, reason: error.to_string() })
+    builder.build_rustls().map_err(|error| CaError::NotAnchor {
+        index: 1,
+        reason: error.to_string(),
+    })
 }
 
 /// Words an admin can act on for a certificate rustls refused.
