@@ -14,6 +14,9 @@
 # Env vars read:
 #   PEERS_DIR              state directory (default: <repo>/target/peers)
 #   POSTFIX_READY_TIMEOUT  seconds to wait for the three listeners (default 30)
+#   POSTFIX_PLAIN_PORT, POSTFIX_TLS_PORT, POSTFIX_STARTTLS_PORT
+#                          the three ports (default 2525, 2465, 2587), e.g. to run a second
+#                          checkout's peers beside this one
 #
 # Writes $PEERS_DIR/postfix.env (KEY=value lines) for the tests.
 # Must run as root (Postfix needs it).
@@ -25,9 +28,9 @@ PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 READY_TIMEOUT=${POSTFIX_READY_TIMEOUT:-30}
 
 HOST=127.0.0.1
-PLAIN_PORT=2525
-TLS_PORT=2465
-STARTTLS_PORT=2587
+PLAIN_PORT=${POSTFIX_PLAIN_PORT:-2525}
+TLS_PORT=${POSTFIX_TLS_PORT:-2465}
+STARTTLS_PORT=${POSTFIX_STARTTLS_PORT:-2587}
 MYHOSTNAME=mail.console.test
 RCPT_DOMAIN=console.test
 TLS_NAME=localhost
