@@ -246,3 +246,20 @@ test('keyboard: the dialog takes the focus on opening, so Escape closes it', asy
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 });
+
+test('keyboard: after a send, Escape still closes the dialog and the focus returns to the page', async ({ page, request }) => {
+  await saveViaApi(request, plainForm());
+  await gotoConsole(page);
+  const opener = page.getByRole('button', { name: 'Send Test Email' });
+  const dialog = await openTestDialog(page);
+  await dialog.locator('#recipient').fill(`noc-${newToken()}@${postfixEnv().rcptDomain}`);
+  await dialog.getByRole('button', { name: 'Send Email' }).click();
+  await expect(dialog.locator('.result[data-outcome=delivered]')).toBeVisible();
+
+  await page.keyboard.press('Escape');
+
+  await expect(dialog).toHaveCount(0);
+  await expect(opener).toBeFocused();
+  await page.locator('#port').fill('2601');
+  await expect(page.locator('#port')).toHaveValue('2601');
+});

@@ -79,6 +79,14 @@ fn DialogBody(
 ) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Div>::new();
     focus::hand_over(panel);
+    // Escape closes the dialog wherever the focus is (a button that turns disabled while a
+    // request runs drops the focus to the page body).
+    let escape = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.key() == "Escape" {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || escape.remove());
     let labelled_by = heading_id.clone();
     view! {
         <div class="backdrop">
@@ -89,11 +97,6 @@ fn DialogBody(
                 aria-modal="true"
                 aria-labelledby=labelled_by
                 node_ref=panel
-                on:keydown=move |event| {
-                    if event.key() == "Escape" {
-                        open.set(false);
-                    }
-                }
             >
                 <header>
                     <h2 id=heading_id>{title}</h2>
