@@ -2,6 +2,8 @@
 //! each failure must be classified at the right stage, and no stage may run past the 2 s stage
 //! timeout by more than a second.
 
+mod support;
+
 use messaging::SmtpConfig;
 use messaging::SmtpTransport;
 use messaging::smtp::Envelope;
@@ -9,11 +11,12 @@ use model::SmtpStage;
 use model::{ConnectionSecurity, Delivered, DeliveryFailure, FailureKind, Mailbox, ServerName};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use secrecy::SecretString;
-use std::net::{Ipv4Addr, SocketAddr};
+use std::net::Ipv4Addr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{closed_port, loopback_listener};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
@@ -27,12 +30,14 @@ const EHLO_PLAIN: &str = "250-scripted.test\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n"
 const EHLO_AUTH: &str = "250-scripted.test\r\n250-8BITMIME\r\n250 AUTH PLAIN LOGIN\r\n";
 const EHLO_STARTTLS: &str = "250-scripted.test\r\n250-8BITMIME\r\n250 STARTTLS\r\n";
 const END_OF_DATA: &str = "<end of data>";
+const GREETING: &str = "220 scripted.test ESMTP";
 
 // ---------------------------------------------------------------------------------------------
 // Scripted SMTP server
 // ---------------------------------------------------------------------------------------------
 
 /// What the scripted server does at one step.
+#[derive(Clone)]
 enum Answer {
     /// Writes these bytes (full reply lines, CRLF included) and reads on.
     Say(String),
@@ -75,7 +80,7 @@ fn well_behaved(line: &str) -> Answer {
 /// A one-connection SMTP server that follows a script and records every line it receives
 /// (the end of a message's data is recorded as `<end of data>`).
 struct ScriptedServer {
-    address: SocketAddr,
+    port: u16,
     task: JoinHandle<()>,
     received: Arc<Mutex<Vec<String>>>,
 }
@@ -85,10 +90,7 @@ impl ScriptedServer {
     where
         F: Fn(&str) -> Answer + Send + 'static,
     {
-        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("bind 127.0.0.1:0");
-        let address = listener.local_addr().expect("local address");
+        let (listener, port) = loopback_listener().await;
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = Arc::clone(&received);
         let task = tokio::spawn(async move {
@@ -96,14 +98,30 @@ impl ScriptedServer {
             serve(stream, greeting, respond, log).await;
         });
         ScriptedServer {
-            address,
+            port,
             task,
             received,
         }
     }
 
+    /// A server that greets with 220 and answers as [`well_behaved`] does, except that a line
+    /// whose command word (or whole text, for [`END_OF_DATA`]) is listed in `overrides` gets the
+    /// answer listed with it.
+    async fn well_behaved_except<const N: usize>(
+        overrides: [(&'static str, Answer); N],
+    ) -> ScriptedServer {
+        ScriptedServer::start(say(GREETING), move |line: &str| {
+            let word = verb(line);
+            overrides
+                .iter()
+                .find(|(listed, _)| *listed == word || *listed == line)
+                .map_or_else(|| well_behaved(line), |(_, answer)| answer.clone())
+        })
+        .await
+    }
+
     fn port(&self) -> u16 {
-        self.address.port()
+        self.port
     }
 
     /// Waits (bounded) until the client has hung up and returns every line received.
@@ -203,6 +221,12 @@ fn config(port: u16, security: ConnectionSecurity) -> SmtpConfig {
     }
 }
 
+/// `config` logging in as `relay-user` with `password`.
+fn signed_in(mut config: SmtpConfig, password: &str) -> SmtpConfig {
+    config.credentials = Some(("relay-user".to_owned(), SecretString::from(password)));
+    config
+}
+
 fn envelope() -> Envelope {
     Envelope {
         recipient: Mailbox::parse("ops@console.test").expect("valid recipient"),
@@ -259,8 +283,7 @@ async fn server_that_never_greets_times_out_at_the_greeting() {
 
 #[tokio::test]
 async fn server_that_never_answers_ehlo_times_out_at_ehlo() {
-    let server =
-        ScriptedServer::start(say("220 scripted.test ESMTP"), |_: &str| Answer::Stall).await;
+    let server = ScriptedServer::start(say(GREETING), |_: &str| Answer::Stall).await;
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
 
@@ -273,13 +296,13 @@ async fn server_that_never_answers_ehlo_times_out_at_ehlo() {
 
 #[tokio::test]
 async fn server_that_stalls_after_agreeing_to_starttls_times_out_at_start_tls() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        match verb(line).as_str() {
-            "EHLO" => Answer::Say(EHLO_STARTTLS.to_owned()),
-            "STARTTLS" => Answer::SayThenStall("220 2.0.0 ready\r\n".to_owned()),
-            _ => well_behaved(line),
-        }
-    })
+    let server = ScriptedServer::well_behaved_except([
+        ("EHLO", Answer::Say(EHLO_STARTTLS.to_owned())),
+        (
+            "STARTTLS",
+            Answer::SayThenStall("220 2.0.0 ready\r\n".to_owned()),
+        ),
+    ])
     .await;
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::StartTls)).await;
@@ -297,14 +320,7 @@ async fn server_that_stalls_after_agreeing_to_starttls_times_out_at_start_tls() 
 
 #[tokio::test]
 async fn server_that_never_answers_the_end_of_the_message_times_out_at_the_final_reply() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        if line == END_OF_DATA {
-            Answer::Stall
-        } else {
-            well_behaved(line)
-        }
-    })
-    .await;
+    let server = ScriptedServer::well_behaved_except([(END_OF_DATA, Answer::Stall)]).await;
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
 
@@ -325,16 +341,12 @@ async fn server_that_never_answers_the_end_of_the_message_times_out_at_the_final
 
 #[tokio::test]
 async fn rejected_credentials_are_reported_with_the_servers_535_reply() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        match verb(line).as_str() {
-            "EHLO" => Answer::Say(EHLO_AUTH.to_owned()),
-            "AUTH" => say("535 5.7.8 Authentication credentials invalid"),
-            _ => well_behaved(line),
-        }
-    })
+    let server = ScriptedServer::well_behaved_except([
+        ("EHLO", Answer::Say(EHLO_AUTH.to_owned())),
+        ("AUTH", say("535 5.7.8 Authentication credentials invalid")),
+    ])
     .await;
-    let mut config = config(server.port(), ConnectionSecurity::None);
-    config.credentials = Some(("relay-user".to_owned(), SecretString::from("wrong")));
+    let config = signed_in(config(server.port(), ConnectionSecurity::None), "wrong");
 
     let (outcome, elapsed) = timed_send(&config).await;
 
@@ -354,12 +366,10 @@ async fn rejected_credentials_are_reported_with_the_servers_535_reply() {
 
 #[tokio::test]
 async fn rejected_recipient_is_reported_with_the_servers_550_reply() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        match verb(line).as_str() {
-            "RCPT" => say("550 5.1.1 <x@y>: Recipient address rejected"),
-            _ => well_behaved(line),
-        }
-    })
+    let server = ScriptedServer::well_behaved_except([(
+        "RCPT",
+        say("550 5.1.1 <x@y>: Recipient address rejected"),
+    )])
     .await;
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
@@ -380,15 +390,12 @@ async fn rejected_recipient_is_reported_with_the_servers_550_reply() {
 
 #[tokio::test]
 async fn start_tls_without_starttls_on_offer_stops_before_auth_or_mail_is_sent() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        match verb(line).as_str() {
-            "EHLO" => Answer::Say(EHLO_AUTH.to_owned()),
-            _ => well_behaved(line),
-        }
-    })
-    .await;
-    let mut config = config(server.port(), ConnectionSecurity::StartTls);
-    config.credentials = Some(("relay-user".to_owned(), SecretString::from("secret")));
+    let server =
+        ScriptedServer::well_behaved_except([("EHLO", Answer::Say(EHLO_AUTH.to_owned()))]).await;
+    let config = signed_in(
+        config(server.port(), ConnectionSecurity::StartTls),
+        "secret",
+    );
 
     let (outcome, elapsed) = timed_send(&config).await;
 
@@ -435,13 +442,7 @@ async fn greeting_with_421_is_a_temporary_refusal_at_the_greeting_with_the_reply
 
 #[tokio::test]
 async fn temporary_refusal_of_the_sender_is_reported_as_temporary() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        match verb(line).as_str() {
-            "MAIL" => say("451 4.3.0 try later"),
-            _ => well_behaved(line),
-        }
-    })
-    .await;
+    let server = ScriptedServer::well_behaved_except([("MAIL", say("451 4.3.0 try later"))]).await;
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
 
@@ -477,11 +478,7 @@ async fn server_that_answers_with_something_other_than_smtp_is_a_protocol_error(
 
 #[tokio::test]
 async fn closed_port_is_reported_as_connection_refused() {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().expect("local address").port();
-    drop(listener);
+    let port = closed_port().await;
 
     let (outcome, elapsed) = timed_send(&config(port, ConnectionSecurity::None)).await;
 
@@ -492,13 +489,7 @@ async fn closed_port_is_reported_as_connection_refused() {
 
 #[tokio::test]
 async fn server_that_hangs_up_when_mail_from_is_sent_is_reported_as_connection_closed() {
-    let server = ScriptedServer::start(say("220 scripted.test ESMTP"), |line: &str| {
-        match verb(line).as_str() {
-            "MAIL" => Answer::Close,
-            _ => well_behaved(line),
-        }
-    })
-    .await;
+    let server = ScriptedServer::well_behaved_except([("MAIL", Answer::Close)]).await;
 
     let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
 
@@ -535,9 +526,39 @@ struct TestPki {
     acceptor: TlsAcceptor,
 }
 
-/// Issues a server certificate for `names` (DNS names or IP addresses) valid from `not_before`
-/// to `not_after`, signed by a fresh test CA.
-fn test_pki(names: &[&str], not_before: (i32, u8, u8), not_after: (i32, u8, u8)) -> TestPki {
+/// A server certificate to issue: the names it is for and when it is valid.
+struct Certificate {
+    /// DNS names or IP addresses.
+    names: &'static [&'static str],
+    /// First day of validity (year, month, day).
+    not_before: (i32, u8, u8),
+    /// Last day of validity (year, month, day).
+    not_after: (i32, u8, u8),
+}
+
+/// For `localhost` and 127.0.0.1, expired since 2021.
+const EXPIRED: Certificate = Certificate {
+    names: &["localhost", "127.0.0.1"],
+    not_before: (2020, 1, 1),
+    not_after: (2021, 1, 1),
+};
+
+/// Valid until 2040, but for `other.invalid` only.
+const FOR_ANOTHER_HOST: Certificate = Certificate {
+    names: &["other.invalid"],
+    not_before: (2024, 1, 1),
+    not_after: (2040, 1, 1),
+};
+
+/// For `localhost` and 127.0.0.1, valid until 2040.
+const VALID: Certificate = Certificate {
+    names: &["localhost", "127.0.0.1"],
+    not_before: (2024, 1, 1),
+    not_after: (2040, 1, 1),
+};
+
+/// Issues `certificate`, signed by a fresh test CA.
+fn test_pki(certificate: &Certificate) -> TestPki {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair, KeyUsagePurpose};
     let ca_key = KeyPair::generate().expect("CA key");
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
@@ -549,11 +570,17 @@ fn test_pki(names: &[&str], not_before: (i32, u8, u8), not_after: (i32, u8, u8))
     let ca = ca_params.self_signed(&ca_key).expect("self-sign the CA");
 
     let key = KeyPair::generate().expect("server key");
-    let names: Vec<String> = names.iter().map(|name| (*name).to_owned()).collect();
+    let names: Vec<String> = certificate
+        .names
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
     let mut params = CertificateParams::new(names).expect("server params");
     params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
-    params.not_before = rcgen::date_time_ymd(not_before.0, not_before.1, not_before.2);
-    params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
+    let (year, month, day) = certificate.not_before;
+    params.not_before = rcgen::date_time_ymd(year, month, day);
+    let (year, month, day) = certificate.not_after;
+    params.not_after = rcgen::date_time_ymd(year, month, day);
     let certificate = params
         .signed_by(&key, &ca, &ca_key)
         .expect("sign the server certificate");
@@ -576,10 +603,7 @@ fn test_pki(names: &[&str], not_before: (i32, u8, u8), not_after: (i32, u8, u8))
 /// An implicit-TLS server that offers the certificate of `pki`, then speaks SMTP if the client
 /// accepts it. Resolves to whether the handshake succeeded.
 async fn implicit_tls_server(pki: &TestPki) -> (u16, JoinHandle<bool>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().expect("local address").port();
+    let (listener, port) = loopback_listener().await;
     let acceptor = pki.acceptor.clone();
     let task = tokio::spawn(async move {
         let (tcp, _) = listener.accept().await.expect("accept the client");
@@ -597,10 +621,7 @@ async fn implicit_tls_server(pki: &TestPki) -> (u16, JoinHandle<bool>) {
 
 /// A plain server that offers STARTTLS and then presents the certificate of `pki`.
 async fn starttls_server(pki: &TestPki) -> (u16, JoinHandle<bool>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().expect("local address").port();
+    let (listener, port) = loopback_listener().await;
     let acceptor = pki.acceptor.clone();
     let task = tokio::spawn(async move {
         let (tcp, _) = listener.accept().await.expect("accept the client");
@@ -642,19 +663,43 @@ fn tls_config(port: u16, security: ConnectionSecurity, pki: &TestPki) -> SmtpCon
     config
 }
 
-async fn handshake_outcome(task: JoinHandle<bool>) -> bool {
-    tokio::time::timeout(SERVER_FINISH, task)
-        .await
-        .expect("the TLS server finishes within 5 s after the send returned")
-        .expect("the TLS server does not panic")
+/// A one-connection TLS server presenting a certificate signed by a fresh test CA, and the
+/// client settings that reach it under the name `localhost`, trusting that CA.
+struct TlsServer {
+    config: SmtpConfig,
+    task: JoinHandle<bool>,
+}
+
+impl TlsServer {
+    /// Issues `certificate` and serves it the way `security` expects: from the first byte
+    /// (`Ssl`) or after STARTTLS (`StartTls`).
+    async fn start(security: ConnectionSecurity, certificate: &Certificate) -> TlsServer {
+        let pki = test_pki(certificate);
+        let (port, task) = match security {
+            ConnectionSecurity::Ssl => implicit_tls_server(&pki).await,
+            ConnectionSecurity::StartTls => starttls_server(&pki).await,
+            ConnectionSecurity::None => panic!("a TLS server is reached with Ssl or StartTls"),
+        };
+        TlsServer {
+            config: tls_config(port, security, &pki),
+            task,
+        }
+    }
+
+    /// Whether the TLS handshake succeeded (waiting for the server to finish).
+    async fn handshake_succeeded(self) -> bool {
+        tokio::time::timeout(SERVER_FINISH, self.task)
+            .await
+            .expect("the TLS server finishes within 5 s after the send returned")
+            .expect("the TLS server does not panic")
+    }
 }
 
 #[tokio::test]
 async fn ssl_to_a_server_with_an_expired_certificate_is_a_certificate_failure_saying_expired() {
-    let pki = test_pki(&["localhost", "127.0.0.1"], (2020, 1, 1), (2021, 1, 1));
-    let (port, server) = implicit_tls_server(&pki).await;
+    let server = TlsServer::start(ConnectionSecurity::Ssl, &EXPIRED).await;
 
-    let (outcome, elapsed) = timed_send(&tls_config(port, ConnectionSecurity::Ssl, &pki)).await;
+    let (outcome, elapsed) = timed_send(&server.config).await;
 
     let failure = failed_in_time(outcome, elapsed);
     assert_eq!(failure.kind, FailureKind::Certificate, "{failure:#?}");
@@ -665,17 +710,16 @@ async fn ssl_to_a_server_with_an_expired_certificate_is_a_certificate_failure_sa
         failure.summary
     );
     assert!(
-        !handshake_outcome(server).await,
+        !server.handshake_succeeded().await,
         "the client accepted an expired certificate"
     );
 }
 
 #[tokio::test]
 async fn ssl_to_a_server_whose_certificate_names_another_host_is_a_name_mismatch() {
-    let pki = test_pki(&["other.invalid"], (2024, 1, 1), (2040, 1, 1));
-    let (port, server) = implicit_tls_server(&pki).await;
+    let server = TlsServer::start(ConnectionSecurity::Ssl, &FOR_ANOTHER_HOST).await;
 
-    let (outcome, elapsed) = timed_send(&tls_config(port, ConnectionSecurity::Ssl, &pki)).await;
+    let (outcome, elapsed) = timed_send(&server.config).await;
 
     let failure = failed_in_time(outcome, elapsed);
     assert_eq!(failure.kind, FailureKind::Certificate, "{failure:#?}");
@@ -686,18 +730,16 @@ async fn ssl_to_a_server_whose_certificate_names_another_host_is_a_name_mismatch
         failure.summary
     );
     assert!(
-        !handshake_outcome(server).await,
+        !server.handshake_succeeded().await,
         "the client accepted a certificate for another name"
     );
 }
 
 #[tokio::test]
 async fn start_tls_to_a_server_with_an_expired_certificate_is_a_certificate_failure_at_start_tls() {
-    let pki = test_pki(&["localhost", "127.0.0.1"], (2020, 1, 1), (2021, 1, 1));
-    let (port, server) = starttls_server(&pki).await;
+    let server = TlsServer::start(ConnectionSecurity::StartTls, &EXPIRED).await;
 
-    let (outcome, elapsed) =
-        timed_send(&tls_config(port, ConnectionSecurity::StartTls, &pki)).await;
+    let (outcome, elapsed) = timed_send(&server.config).await;
 
     let failure = failed_in_time(outcome, elapsed);
     assert_eq!(failure.kind, FailureKind::Certificate, "{failure:#?}");
@@ -708,17 +750,16 @@ async fn start_tls_to_a_server_with_an_expired_certificate_is_a_certificate_fail
         failure.summary
     );
     assert!(
-        !handshake_outcome(server).await,
+        !server.handshake_succeeded().await,
         "the client accepted an expired certificate"
     );
 }
 
 #[tokio::test]
 async fn ssl_to_a_valid_test_certificate_reaches_the_greeting() {
-    let pki = test_pki(&["localhost", "127.0.0.1"], (2024, 1, 1), (2040, 1, 1));
-    let (port, server) = implicit_tls_server(&pki).await;
+    let server = TlsServer::start(ConnectionSecurity::Ssl, &VALID).await;
 
-    let (outcome, elapsed) = timed_send(&tls_config(port, ConnectionSecurity::Ssl, &pki)).await;
+    let (outcome, elapsed) = timed_send(&server.config).await;
 
     // Control for the two tests above: the same server with a good certificate gets past the
     // handshake; it then never answers EHLO.
@@ -726,7 +767,7 @@ async fn ssl_to_a_valid_test_certificate_reaches_the_greeting() {
     assert_eq!(failure.kind, FailureKind::Timeout, "{failure:#?}");
     assert_eq!(failure.stage, SmtpStage::Ehlo, "{failure:#?}");
     assert!(
-        handshake_outcome(server).await,
+        server.handshake_succeeded().await,
         "the handshake with a valid certificate failed"
     );
 }

@@ -3,22 +3,16 @@
 
 mod support;
 
-use messaging::OutgoingEmail;
-use model::{ConnectionSecurity, Mailbox};
-use std::net::Ipv4Addr;
+use model::ConnectionSecurity;
 use std::time::Duration;
-use support::{TempStore, smtp_form};
+use support::{email, loopback_listener, send_with, smtp_form};
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader};
-use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 /// Accepts one connection, accepts one message and returns its DATA bytes (dot-unstuffed,
 /// without the final `.` line).
 async fn capturing_server() -> (u16, JoinHandle<Vec<u8>>) {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .await
-        .expect("bind 127.0.0.1:0");
-    let port = listener.local_addr().expect("local address").port();
+    let (listener, port) = loopback_listener().await;
     let task = tokio::spawn(async move {
         let (tcp, _) = listener.accept().await.expect("accept the client");
         let mut stream = BufReader::new(tcp);
@@ -71,23 +65,10 @@ async fn capturing_server() -> (u16, JoinHandle<Vec<u8>>) {
 /// Sends `body` through `EmailService::send` to the capturing server; returns the DATA text.
 async fn captured_message(body: &str) -> String {
     let (port, server) = capturing_server().await;
-    let store = TempStore::new().await;
     let from = r#""Doe, Zoë" <alerts@console.test>"#;
-    store
-        .save(&smtp_form(
-            "127.0.0.1",
-            port,
-            ConnectionSecurity::None,
-            from,
-        ))
-        .await;
-    let email = OutgoingEmail {
-        to: Mailbox::parse("ops@console.test").expect("valid recipient"),
-        subject: "Captured message".to_owned(),
-        body: body.to_owned(),
-    };
+    let form = smtp_form("127.0.0.1", port, ConnectionSecurity::None, from);
 
-    let delivered = store.email_service().send(&email).await;
+    let delivered = send_with(&form, &email("ops@console.test", "Captured message", body)).await;
 
     delivered.expect("the capturing server accepts the message");
     let data = tokio::time::timeout(Duration::from_secs(5), server)

@@ -5,55 +5,30 @@
 
 mod support;
 
-use mail_parser::{Address, MessageParser};
-use messaging::OutgoingEmail;
-use model::{ConnectionSecurity, FailureKind, Mailbox, SmtpStage};
+use mail_parser::{Address, Message, MessageParser};
+use model::{ConnectionSecurity, FailureKind, SmtpStage};
 use support::{
-    DELIVERY_TIMEOUT, Peers, TempStore, delivery_failure, smtp_form, unique_token,
-    wait_for_delivery, with_ca, with_credentials,
+    FROM, Peers, delivery_failure, email, send_with, smtp_form, unique_token, with_ca,
+    with_credentials,
 };
 
-const FROM: &str = "Console Alerts <alerts@console.test>";
-
-fn email(to: &str, subject: &str, body: &str) -> OutgoingEmail {
-    OutgoingEmail {
-        to: Mailbox::parse(to).expect("the test's recipient parses"),
-        subject: subject.to_owned(),
-        body: body.to_owned(),
-    }
-}
-
-/// A short message to `token@console.test`.
-fn token_email(peers: &Peers, token: &str) -> OutgoingEmail {
-    email(
-        &peers.recipient(token),
-        &format!("Test {token}"),
-        &format!("Token {token}\n"),
-    )
+/// The delivered message `raw`, parsed.
+fn parse(raw: &str) -> Message<'_> {
+    MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("parse the message")
 }
 
 #[tokio::test]
 async fn message_on_the_plain_port_arrives_with_from_to_subject_and_body_intact() {
     let peers = Peers::postfix();
     let token = unique_token("plain");
-    let store = TempStore::new().await;
-    let from = r#""Doe, Zoë" <alerts@console.test>"#;
-    store
-        .save(&smtp_form(
-            "127.0.0.1",
-            peers.plain_port,
-            ConnectionSecurity::None,
-            from,
-        ))
-        .await;
+    let form = peers.plain_form(r#""Doe, Zoë" <alerts@console.test>"#);
     let subject = format!("Prüfung {token} Grüße");
     let body = format!("Token {token}\nGrüße aus der Konsole, Zoë\n");
     let to = peers.recipient(&token);
 
-    let delivered = store
-        .email_service()
-        .send(&email(&to, &subject, &body))
-        .await;
+    let delivered = send_with(&form, &email(&to, &subject, &body)).await;
 
     let delivered = delivered.expect("the plain port accepts the message");
     assert!(
@@ -66,10 +41,8 @@ async fn message_on_the_plain_port_arrives_with_from_to_subject_and_body_intact(
         "final reply: {}",
         delivered.final_reply
     );
-    let raw = wait_for_delivery(&peers.maildir, &token, DELIVERY_TIMEOUT).await;
-    let message = MessageParser::default()
-        .parse(raw.as_bytes())
-        .expect("parse the message");
+    let raw = peers.delivered(&token).await;
+    let message = parse(&raw);
     let raw_from = message.header_raw("From").expect("a From header");
     assert!(
         raw_from.is_ascii(),
@@ -105,19 +78,9 @@ async fn message_on_the_plain_port_arrives_with_from_to_subject_and_body_intact(
 async fn message_over_implicit_tls_with_the_test_ca_arrives_encrypted() {
     let peers = Peers::postfix();
     let token = unique_token("ssl");
-    let store = TempStore::new().await;
-    let form = smtp_form(
-        &peers.tls_name,
-        peers.tls_port,
-        ConnectionSecurity::Ssl,
-        FROM,
-    );
-    store.save(&with_ca(form, &peers.ca_pem)).await;
+    let form = peers.trusted_form(peers.tls_port, ConnectionSecurity::Ssl);
 
-    let delivered = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let delivered = send_with(&form, &peers.token_email(&token)).await;
 
     let delivered = delivered.expect("implicit TLS with the test CA is accepted");
     assert!(
@@ -126,7 +89,7 @@ async fn message_over_implicit_tls_with_the_test_ca_arrives_encrypted() {
         delivered.final_reply
     );
     assert!(delivered.used.custom_ca);
-    let raw = wait_for_delivery(&peers.maildir, &token, DELIVERY_TIMEOUT).await;
+    let raw = peers.delivered(&token).await;
     assert!(
         raw.contains("using TLS"),
         "Postfix's Received header shows no TLS:\n{raw}"
@@ -137,20 +100,10 @@ async fn message_over_implicit_tls_with_the_test_ca_arrives_encrypted() {
 async fn message_over_start_tls_with_authentication_arrives() {
     let peers = Peers::postfix();
     let token = unique_token("starttls");
-    let store = TempStore::new().await;
-    let form = smtp_form(
-        &peers.tls_name,
-        peers.starttls_port,
-        ConnectionSecurity::StartTls,
-        FROM,
-    );
-    let form = with_credentials(with_ca(form, &peers.ca_pem), &peers.user, &peers.password);
-    store.save(&form).await;
+    let form = peers.trusted_form(peers.starttls_port, ConnectionSecurity::StartTls);
+    let form = peers.signed_in(form);
 
-    let delivered = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let delivered = send_with(&form, &peers.token_email(&token)).await;
 
     let delivered = delivered.expect("STARTTLS and AUTH with the right password are accepted");
     assert!(
@@ -162,7 +115,7 @@ async fn message_over_start_tls_with_authentication_arrives() {
         delivered.used.user_name.as_deref(),
         Some(peers.user.as_str())
     );
-    let raw = wait_for_delivery(&peers.maildir, &token, DELIVERY_TIMEOUT).await;
+    let raw = peers.delivered(&token).await;
     assert!(
         raw.contains("using TLS"),
         "Postfix's Received header shows no TLS:\n{raw}"
@@ -172,25 +125,10 @@ async fn message_over_start_tls_with_authentication_arrives() {
 #[tokio::test]
 async fn wrong_password_is_reported_as_rejected_authentication_with_the_535_reply() {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
-    let form = smtp_form(
-        &peers.tls_name,
-        peers.starttls_port,
-        ConnectionSecurity::StartTls,
-        FROM,
-    );
-    let form = with_credentials(
-        with_ca(form, &peers.ca_pem),
-        &peers.user,
-        "not the password",
-    );
-    store.save(&form).await;
-    let token = unique_token("wrongpw");
+    let form = peers.trusted_form(peers.starttls_port, ConnectionSecurity::StartTls);
+    let form = with_credentials(form, &peers.user, "not the password");
 
-    let outcome = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let outcome = send_with(&form, &peers.token_email(&unique_token("wrongpw"))).await;
 
     let failure = delivery_failure(outcome);
     assert_eq!(failure.kind, FailureKind::AuthRejected, "{failure:#?}");
@@ -202,21 +140,14 @@ async fn wrong_password_is_reported_as_rejected_authentication_with_the_535_repl
 #[tokio::test]
 async fn implicit_tls_without_the_test_ca_is_a_certificate_failure_naming_the_unknown_issuer() {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
-    store
-        .save(&smtp_form(
-            &peers.tls_name,
-            peers.tls_port,
-            ConnectionSecurity::Ssl,
-            FROM,
-        ))
-        .await;
-    let token = unique_token("noca");
+    let form = smtp_form(
+        &peers.tls_name,
+        peers.tls_port,
+        ConnectionSecurity::Ssl,
+        FROM,
+    );
 
-    let outcome = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let outcome = send_with(&form, &peers.token_email(&unique_token("noca"))).await;
 
     let failure = delivery_failure(outcome);
     assert_eq!(failure.kind, FailureKind::Certificate, "{failure:#?}");
@@ -232,20 +163,9 @@ async fn implicit_tls_without_the_test_ca_is_a_certificate_failure_naming_the_un
 #[tokio::test]
 async fn start_tls_without_credentials_is_refused_at_the_recipient_by_the_submission_port() {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
-    let form = smtp_form(
-        &peers.tls_name,
-        peers.starttls_port,
-        ConnectionSecurity::StartTls,
-        FROM,
-    );
-    store.save(&with_ca(form, &peers.ca_pem)).await;
-    let token = unique_token("noauth");
+    let form = peers.trusted_form(peers.starttls_port, ConnectionSecurity::StartTls);
 
-    let outcome = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let outcome = send_with(&form, &peers.token_email(&unique_token("noauth"))).await;
 
     // Postfix: "554 5.7.1 <...>: Recipient address rejected: Access denied"
     // (smtpd_recipient_restrictions = permit_sasl_authenticated, reject).
@@ -260,22 +180,10 @@ async fn start_tls_without_credentials_is_refused_at_the_recipient_by_the_submis
 #[tokio::test]
 async fn recipient_outside_the_accepted_domain_is_rejected_with_a_permanent_reply() {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
-    store
-        .save(&smtp_form(
-            "127.0.0.1",
-            peers.plain_port,
-            ConnectionSecurity::None,
-            FROM,
-        ))
-        .await;
-    let token = unique_token("relay");
-    let to = format!("{token}@example.org");
+    let form = peers.plain_form(FROM);
+    let to = format!("{}@example.org", unique_token("relay"));
 
-    let outcome = store
-        .email_service()
-        .send(&email(&to, "Relay test", "not relayed\n"))
-        .await;
+    let outcome = send_with(&form, &email(&to, "Relay test", "not relayed\n")).await;
 
     let failure = delivery_failure(outcome);
     assert_eq!(failure.kind, FailureKind::RecipientRejected, "{failure:#?}");
@@ -292,22 +200,15 @@ async fn recipient_outside_the_accepted_domain_is_rejected_with_a_permanent_repl
 async fn credentials_on_an_unencrypted_submission_port_are_not_offered_and_the_hint_names_start_tls()
  {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
     let form = smtp_form(
         "127.0.0.1",
         peers.starttls_port,
         ConnectionSecurity::None,
         FROM,
     );
-    store
-        .save(&with_credentials(form, &peers.user, &peers.password))
-        .await;
-    let token = unique_token("cleartext");
+    let form = peers.signed_in(form);
 
-    let outcome = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let outcome = send_with(&form, &peers.token_email(&unique_token("cleartext"))).await;
 
     let failure = delivery_failure(outcome);
     assert_eq!(failure.kind, FailureKind::AuthNotOffered, "{failure:#?}");
@@ -319,22 +220,15 @@ async fn credentials_on_an_unencrypted_submission_port_are_not_offered_and_the_h
 #[tokio::test]
 async fn start_tls_to_the_plain_port_stops_at_start_tls_before_anything_else_is_sent() {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
     let form = smtp_form(
         "127.0.0.1",
         peers.plain_port,
         ConnectionSecurity::StartTls,
         FROM,
     );
-    store
-        .save(&with_credentials(form, &peers.user, &peers.password))
-        .await;
-    let token = unique_token("nostarttls");
+    let form = peers.signed_in(form);
 
-    let outcome = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let outcome = send_with(&form, &peers.token_email(&unique_token("nostarttls"))).await;
 
     let failure = delivery_failure(outcome);
     assert_eq!(
@@ -348,20 +242,9 @@ async fn start_tls_to_the_plain_port_stops_at_start_tls_before_anything_else_is_
 #[tokio::test]
 async fn ssl_to_the_plain_port_is_a_tls_handshake_failure_with_a_plain_smtp_hint() {
     let peers = Peers::postfix();
-    let store = TempStore::new().await;
-    let form = smtp_form(
-        &peers.tls_name,
-        peers.plain_port,
-        ConnectionSecurity::Ssl,
-        FROM,
-    );
-    store.save(&with_ca(form, &peers.ca_pem)).await;
-    let token = unique_token("sslplain");
+    let form = peers.trusted_form(peers.plain_port, ConnectionSecurity::Ssl);
 
-    let outcome = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let outcome = send_with(&form, &peers.token_email(&unique_token("sslplain"))).await;
 
     let failure = delivery_failure(outcome);
     assert_eq!(failure.kind, FailureKind::TlsHandshake, "{failure:#?}");
@@ -374,20 +257,9 @@ async fn ssl_to_the_plain_port_is_a_tls_handshake_failure_with_a_plain_smtp_hint
 async fn non_ascii_local_part_in_from_arrives_through_smtputf8() {
     let peers = Peers::postfix();
     let token = unique_token("utf8");
-    let store = TempStore::new().await;
-    store
-        .save(&smtp_form(
-            "127.0.0.1",
-            peers.plain_port,
-            ConnectionSecurity::None,
-            "jörg@console.test",
-        ))
-        .await;
+    let form = peers.plain_form("jörg@console.test");
 
-    let delivered = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let delivered = send_with(&form, &peers.token_email(&token)).await;
 
     let delivered = delivered.expect("Postfix offers SMTPUTF8 and accepts jörg@console.test");
     assert!(
@@ -395,10 +267,8 @@ async fn non_ascii_local_part_in_from_arrives_through_smtputf8() {
         "final reply: {}",
         delivered.final_reply
     );
-    let raw = wait_for_delivery(&peers.maildir, &token, DELIVERY_TIMEOUT).await;
-    let message = MessageParser::default()
-        .parse(raw.as_bytes())
-        .expect("parse the message");
+    let raw = peers.delivered(&token).await;
+    let message = parse(&raw);
     let from = message
         .from()
         .and_then(Address::as_list)
@@ -415,18 +285,14 @@ async fn non_ascii_local_part_in_from_arrives_through_smtputf8() {
 async fn ssl_to_a_saved_ipv4_address_is_verified_against_the_certificates_ip_name() {
     let peers = Peers::postfix();
     let token = unique_token("ipsan");
-    let store = TempStore::new().await;
     let form = smtp_form("127.0.0.1", peers.tls_port, ConnectionSecurity::Ssl, FROM);
-    store.save(&with_ca(form, &peers.ca_pem)).await;
+    let form = with_ca(form, &peers.ca_pem);
 
-    let delivered = store
-        .email_service()
-        .send(&token_email(&peers, &token))
-        .await;
+    let delivered = send_with(&form, &peers.token_email(&token)).await;
 
     let delivered = delivered.expect("the server certificate has the IP name 127.0.0.1");
     assert_eq!(delivered.used.address.as_deref(), Some("127.0.0.1"));
-    let raw = wait_for_delivery(&peers.maildir, &token, DELIVERY_TIMEOUT).await;
+    let raw = peers.delivered(&token).await;
     assert!(
         raw.contains("using TLS"),
         "Postfix's Received header shows no TLS:\n{raw}"
@@ -437,25 +303,15 @@ async fn ssl_to_a_saved_ipv4_address_is_verified_against_the_certificates_ip_nam
 async fn body_lines_starting_with_a_dot_arrive_intact() {
     let peers = Peers::postfix();
     let token = unique_token("dots");
-    let store = TempStore::new().await;
-    store
-        .save(&smtp_form(
-            "127.0.0.1",
-            peers.plain_port,
-            ConnectionSecurity::None,
-            FROM,
-        ))
-        .await;
+    let form = peers.plain_form(FROM);
     let body = format!("Token {token}\n.\n.. two dots\n.one dot\nend\n");
     let to = peers.recipient(&token);
 
-    let delivered = store.email_service().send(&email(&to, "Dots", &body)).await;
+    let delivered = send_with(&form, &email(&to, "Dots", &body)).await;
 
     delivered.expect("the plain port accepts the message");
-    let raw = wait_for_delivery(&peers.maildir, &token, DELIVERY_TIMEOUT).await;
-    let message = MessageParser::default()
-        .parse(raw.as_bytes())
-        .expect("parse the message");
+    let raw = peers.delivered(&token).await;
+    let message = parse(&raw);
     let text = message.body_text(0).expect("a text body");
     assert_eq!(text.replace("\r\n", "\n").trim_end(), body.trim_end());
 }

@@ -4,11 +4,11 @@
 
 mod support;
 
-use messaging::{DatabaseLocation, KeySource, SecretCipher, SettingsStore};
-use model::{ConnectionSecurity, PasswordPlan, SmtpForm};
+use messaging::SecretCipher;
+use model::{ConnectionSecurity, SmtpForm};
 use secrecy::ExposeSecret;
 use std::path::Path;
-use support::{TempStore, save_form, smtp_form, with_credentials};
+use support::{TempStore, smtp_form, with_credentials};
 
 const PASSWORD: &str = "Sealed pass:w0rd\"é-4f1c";
 const USER: &str = "relay-user-7d2a@console.test";
@@ -46,12 +46,7 @@ async fn saved_password_is_not_in_the_database_files_but_loads_back() {
     let temp = TempStore::new().await;
 
     temp.save(&form_with_password()).await;
-    let loaded = temp
-        .store
-        .load_smtp()
-        .await
-        .expect("load")
-        .expect("settings are stored");
+    let loaded = temp.load().await;
 
     let bytes = database_bytes(temp.dir.path());
     assert!(
@@ -69,11 +64,8 @@ async fn saved_password_is_not_in_the_database_files_but_loads_back() {
 
 #[tokio::test]
 async fn kept_password_survives_a_save_to_the_same_destination() {
-    let temp = TempStore::new().await;
-    let first = form_with_password().validate(None).expect("valid form");
-    temp.store.save_smtp(&first).await.expect("first save");
-    let mut same_destination = first.clone();
-    same_destination.password = PasswordPlan::Keep;
+    let (temp, mut same_destination) =
+        TempStore::saved_then_keep_password(&form_with_password()).await;
     same_destination.timeout_secs = 45;
 
     let saved = temp
@@ -89,11 +81,7 @@ async fn kept_password_survives_a_save_to_the_same_destination() {
 
 #[tokio::test]
 async fn kept_password_is_dropped_when_the_port_changes() {
-    let temp = TempStore::new().await;
-    let first = form_with_password().validate(None).expect("valid form");
-    temp.store.save_smtp(&first).await.expect("first save");
-    let mut moved = first.clone();
-    moved.password = PasswordPlan::Keep;
+    let (temp, mut moved) = TempStore::saved_then_keep_password(&form_with_password()).await;
     moved.port = 2587;
 
     let saved = temp.store.save_smtp(&moved).await.expect("second save");
@@ -103,12 +91,7 @@ async fn kept_password_is_dropped_when_the_port_changes() {
         saved.password.is_none(),
         "the password followed the changed port"
     );
-    let reloaded = temp
-        .store
-        .load_smtp()
-        .await
-        .expect("load")
-        .expect("settings are stored");
+    let reloaded = temp.load().await;
     assert!(
         reloaded.password.is_none(),
         "the password followed the changed port"
@@ -134,25 +117,12 @@ async fn reset_removes_the_settings_and_loading_then_finds_none() {
 
 #[tokio::test]
 async fn settings_survive_reopening_the_store_with_the_same_key_file() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let database = DatabaseLocation::SqliteFile(dir.path().join("settings.sqlite"));
-    let key = KeySource::File(dir.path().join("secret.key"));
-    let cipher = SecretCipher::load(&key).expect("create the key file");
-    let store = SettingsStore::open(&database, cipher)
-        .await
-        .expect("open the store");
-    let saved = save_form(&store, &form_with_password()).await;
-    drop(store);
+    let (temp, key) = TempStore::with_key_file().await;
+    let saved = temp.save(&form_with_password()).await;
 
     let cipher = SecretCipher::load(&key).expect("read the key file again");
-    let reopened = SettingsStore::open(&database, cipher)
-        .await
-        .expect("reopen the store");
-    let loaded = reopened
-        .load_smtp()
-        .await
-        .expect("load")
-        .expect("settings are stored");
+    let reopened = temp.reopen(cipher).await;
+    let loaded = reopened.load().await;
 
     assert_eq!(loaded.view(), saved.view());
     let password = loaded.password.expect("the password is still stored");
@@ -161,18 +131,11 @@ async fn settings_survive_reopening_the_store_with_the_same_key_file() {
 
 #[tokio::test]
 async fn reopening_the_store_with_a_different_key_loads_the_settings_without_the_password() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let database = DatabaseLocation::SqliteFile(dir.path().join("settings.sqlite"));
-    let store = SettingsStore::open(&database, SecretCipher::random())
-        .await
-        .expect("open");
-    let saved = save_form(&store, &form_with_password()).await;
-    drop(store);
+    let temp = TempStore::new().await;
+    let saved = temp.save(&form_with_password()).await;
 
-    let reopened = SettingsStore::open(&database, SecretCipher::random())
-        .await
-        .expect("reopen");
-    let loaded = reopened.load_smtp().await;
+    let reopened = temp.reopen(SecretCipher::random()).await;
+    let loaded = reopened.store.load_smtp().await;
 
     // Since 0623eb4 an undecryptable password is treated as absent (logged), not an error.
     let loaded = loaded

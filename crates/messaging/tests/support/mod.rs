@@ -1,19 +1,25 @@
 //! Shared helpers for the messaging integration tests: the test peers started by
-//! `scripts/peers/postfix-up.sh`, a settings store in a temporary SQLite file, unique tokens,
-//! and a bounded wait for a message to land in the test MTA's Maildir.
+//! `scripts/peers/postfix-up.sh`, a settings store in a temporary SQLite file, one send through
+//! `EmailService` with saved settings, loopback listeners, unique tokens, and a bounded wait for
+//! a message to land in the test MTA's Maildir.
 
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
 use messaging::{
-    DatabaseLocation, EmailError, EmailService, SecretCipher, SettingsStore, SmtpTransport,
-    StoredSmtpSettings,
+    DatabaseLocation, EmailError, EmailService, KeySource, OutgoingEmail, SecretCipher,
+    SettingsStore, SmtpTransport, StoredSmtpSettings,
 };
-use model::{ConnectionSecurity, DeliveryFailure, PasswordInput, SecretText, SmtpForm};
+use model::{
+    ConnectionSecurity, Delivered, DeliveryFailure, Mailbox, PasswordInput, PasswordPlan,
+    SecretText, SmtpForm, SmtpSettings,
+};
 use std::collections::{HashMap, HashSet};
+use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
 
 /// What to do when the peers are missing; the tests must fail, never skip.
 const START_PEERS: &str = "run scripts/test.sh, which starts the test peers \
@@ -24,6 +30,9 @@ pub const HELLO_NAME: &str = "tests.console.test";
 
 /// Longest wait for a message to reach the Maildir.
 pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The sender of the tests that do not test the From address.
+pub const FROM: &str = "Console Alerts <alerts@console.test>";
 
 /// The test MTA as described by `target/peers/postfix.env`.
 #[derive(Clone, Debug)]
@@ -141,6 +150,40 @@ impl Peers {
     pub fn recipient(&self, token: &str) -> String {
         format!("{token}@{}", self.rcpt_domain)
     }
+
+    /// A short message to [`Peers::recipient`] whose subject and body carry `token`.
+    pub fn token_email(&self, token: &str) -> OutgoingEmail {
+        email(
+            &self.recipient(token),
+            &format!("Test {token}"),
+            &format!("Token {token}\n"),
+        )
+    }
+
+    /// Plain SMTP to 127.0.0.1 on the plain port (no STARTTLS, no AUTH), sending as `from`.
+    pub fn plain_form(&self, from: &str) -> SmtpForm {
+        smtp_form("127.0.0.1", self.plain_port, ConnectionSecurity::None, from)
+    }
+
+    /// `security` to `port` under the name the server certificate is valid for, trusting the
+    /// test CA, sending as [`FROM`], without credentials.
+    pub fn trusted_form(&self, port: u16, security: ConnectionSecurity) -> SmtpForm {
+        with_ca(
+            smtp_form(&self.tls_name, port, security, FROM),
+            &self.ca_pem,
+        )
+    }
+
+    /// `form` logging in as the test user with the right password.
+    pub fn signed_in(&self, form: SmtpForm) -> SmtpForm {
+        with_credentials(form, &self.user, &self.password)
+    }
+
+    /// The raw text of the delivered message carrying `token` (see [`wait_for_delivery`]),
+    /// waiting at most [`DELIVERY_TIMEOUT`].
+    pub async fn delivered(&self, token: &str) -> String {
+        wait_for_delivery(&self.maildir, token, DELIVERY_TIMEOUT).await
+    }
 }
 
 /// The workspace root: the nearest ancestor of this crate that holds `Cargo.lock`.
@@ -173,6 +216,39 @@ impl TempStore {
     pub async fn with_cipher(cipher: SecretCipher) -> TempStore {
         let dir = tempfile::tempdir().expect("create a temporary folder");
         let path = dir.path().join("settings.sqlite");
+        TempStore::open(dir, path, cipher).await
+    }
+
+    /// A new, empty store whose key the console keeps in `secret.key` next to the database
+    /// (created here), and where that key comes from, to load it again.
+    pub async fn with_key_file() -> (TempStore, KeySource) {
+        let dir = tempfile::tempdir().expect("create a temporary folder");
+        let path = dir.path().join("settings.sqlite");
+        let key = KeySource::File(dir.path().join("secret.key"));
+        let cipher = SecretCipher::load(&key).expect("create the key file");
+        (TempStore::open(dir, path, cipher).await, key)
+    }
+
+    /// A store holding `form` (validated and saved once), and the same settings with
+    /// `PasswordPlan::Keep`: what a second save with the password boxes left empty sends.
+    pub async fn saved_then_keep_password(form: &SmtpForm) -> (TempStore, SmtpSettings) {
+        let temp = TempStore::new().await;
+        let first = form.validate(None).expect("valid form");
+        temp.store.save_smtp(&first).await.expect("first save");
+        let mut again = first;
+        again.password = PasswordPlan::Keep;
+        (temp, again)
+    }
+
+    /// Closes this store and opens the same database file again with `cipher`, as a restart
+    /// of the console does.
+    pub async fn reopen(self, cipher: SecretCipher) -> TempStore {
+        let TempStore { dir, path, store } = self;
+        drop(store);
+        TempStore::open(dir, path, cipher).await
+    }
+
+    async fn open(dir: tempfile::TempDir, path: PathBuf, cipher: SecretCipher) -> TempStore {
         let store = SettingsStore::open(&DatabaseLocation::SqliteFile(path.clone()), cipher)
             .await
             .expect("open a settings store in a temporary SQLite file");
@@ -184,9 +260,35 @@ impl TempStore {
         save_form(&self.store, form).await
     }
 
+    /// The stored settings, which must be there.
+    pub async fn load(&self) -> StoredSmtpSettings {
+        self.store
+            .load_smtp()
+            .await
+            .expect("load")
+            .expect("settings are stored")
+    }
+
     /// An email service reading this store's settings.
     pub fn email_service(&self) -> EmailService {
         EmailService::new(self.store.clone(), SmtpTransport::new(HELLO_NAME))
+    }
+}
+
+/// Saves `form` in a new temporary store and sends `email` once through an `EmailService`
+/// reading that store: the one send path, from saved settings to the server's answer.
+pub async fn send_with(form: &SmtpForm, email: &OutgoingEmail) -> Result<Delivered, EmailError> {
+    let store = TempStore::new().await;
+    store.save(form).await;
+    store.email_service().send(email).await
+}
+
+/// A message to `to` (which must parse) with `subject` and `body`.
+pub fn email(to: &str, subject: &str, body: &str) -> OutgoingEmail {
+    OutgoingEmail {
+        to: Mailbox::parse(to).expect("the test's recipient parses"),
+        subject: subject.to_owned(),
+        body: body.to_owned(),
     }
 }
 
@@ -238,6 +340,22 @@ pub fn delivery_failure<T: std::fmt::Debug>(outcome: Result<T, EmailError>) -> D
         Err(EmailError::Delivery(failure)) => failure,
         other => panic!("expected a classified delivery failure, got {other:?}"),
     }
+}
+
+/// A listener on 127.0.0.1 at a port the system picked, and that port.
+pub async fn loopback_listener() -> (TcpListener, u16) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("bind 127.0.0.1:0");
+    let port = listener.local_addr().expect("local address").port();
+    (listener, port)
+}
+
+/// A port on 127.0.0.1 that was just free and that nothing listens on.
+pub async fn closed_port() -> u16 {
+    let (listener, port) = loopback_listener().await;
+    drop(listener);
+    port
 }
 
 /// A token no other test (in this or another run) uses: lowercase letters, digits and hyphens,
