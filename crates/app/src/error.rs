@@ -14,6 +14,12 @@ pub enum ConsoleError {
     /// An action needs saved SMTP settings and there are none.
     #[error("No SMTP settings are saved yet: save them before sending a test email")]
     NotConfigured,
+    /// A user name is saved without a usable password (removed, or the key changed).
+    #[error(
+        "A user name is saved but no usable password is stored (it was removed, or the \
+         encryption key changed): enter the password again and save"
+    )]
+    PasswordMissing,
     /// The mail server was tried and the send failed (boxed: the report is large and rare).
     #[error("{0}")]
     Delivery(Box<DeliveryFailure>),

@@ -126,6 +126,10 @@ fn email_error(error: EmailError) -> ConsoleError {
             set_status(StatusCode::CONFLICT);
             ConsoleError::NotConfigured
         }
+        EmailError::PasswordMissing => {
+            set_status(StatusCode::CONFLICT);
+            ConsoleError::PasswordMissing
+        }
         // The server was reached (or tried) and refused: the console itself worked.
         EmailError::Delivery(failure) => {
             set_status(StatusCode::BAD_GATEWAY);

@@ -50,6 +50,12 @@ pub enum CipherError {
         #[source]
         source: std::io::Error,
     },
+    /// The key file can be read by other users.
+    #[error("the key file {path} is readable by other users: run `chmod 600` on it")]
+    KeyFileExposed {
+        /// The file.
+        path: PathBuf,
+    },
     /// A stored secret did not decrypt: wrong key, or the data was altered.
     #[error("a stored secret cannot be decrypted with this key (was the key changed?)")]
     Undecryptable,
@@ -135,7 +141,10 @@ fn read_or_create_key_file(path: &Path) -> Result<SecretString, CipherError> {
         source,
     };
     match std::fs::read_to_string(path) {
-        Ok(text) => Ok(SecretString::from(text)),
+        Ok(text) => {
+            refuse_if_exposed(path)?;
+            Ok(SecretString::from(text))
+        }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(file_error)?;
@@ -146,6 +155,27 @@ fn read_or_create_key_file(path: &Path) -> Result<SecretString, CipherError> {
         }
         Err(error) => Err(file_error(error)),
     }
+}
+
+/// Like ssh with its keys: a key others can read is refused rather than silently used.
+fn refuse_if_exposed(path: &Path) -> Result<(), CipherError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path)
+            .map_err(|source| CipherError::KeyFile {
+                path: path.to_owned(),
+                source,
+            })?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(CipherError::KeyFileExposed {
+                path: path.to_owned(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn write_new_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
@@ -212,6 +242,20 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_file_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secret.key");
+        SecretCipher::load(&KeySource::File(path.clone())).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+        let outcome = SecretCipher::load(&KeySource::File(path));
+
+        assert!(matches!(outcome, Err(CipherError::KeyFileExposed { .. })));
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub enum EmailError {
     /// No SMTP settings are saved.
     #[error("no SMTP settings are saved")]
     NotConfigured,
+    /// A user name is saved but no usable password (none stored, or it no longer decrypts).
+    #[error("a user name is saved but no usable password")]
+    PasswordMissing,
     /// The settings could not be read.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -73,7 +76,7 @@ impl EmailService {
                 server = %config.server,
                 port = config.port,
                 elapsed_ms = delivered.elapsed_ms,
-                reply = %delivered.final_reply,
+                reply = mask::server_reply(&delivered.final_reply),
                 "email accepted by the SMTP server"
             ),
             Err(failure) => tracing::warn!(
@@ -82,7 +85,7 @@ impl EmailService {
                 port = config.port,
                 kind = ?failure.kind,
                 stage = ?failure.stage,
-                reply = failure.server_reply.as_deref().unwrap_or(""),
+                reply = mask::server_reply(failure.server_reply.as_deref().unwrap_or("")),
                 elapsed_ms = failure.elapsed_ms,
                 "email not sent: {}",
                 failure.summary
@@ -99,8 +102,14 @@ fn build_message(from: &Mailbox, email: &OutgoingEmail) -> Result<Vec<u8>, lettr
         .to(to_lettre_mailbox(&email.to)?)
         .subject(email.subject.as_str())
         .header(ContentType::TEXT_PLAIN)
-        .body(email.body.clone())?;
+        .body(normalise_line_breaks(&email.body))?;
     Ok(message.formatted())
+}
+
+/// Every line break as LF, which lettre writes as CRLF. A bare CR must never reach the wire:
+/// `<CR>.<CR><LF>` is how "SMTP smuggling" ends a message early at lenient relays.
+fn normalise_line_breaks(body: &str) -> String {
+    body.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// A globally unique Message-ID under the sender's domain: 128 random bits and the time.

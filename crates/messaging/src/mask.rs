@@ -16,6 +16,23 @@ pub fn email_address(address: &str) -> String {
     )
 }
 
+/// A server's reply made safe for the log: addresses in it masked, control characters
+/// escaped (a hostile server must not be able to forge log lines or drive the terminal).
+pub fn server_reply(reply: &str) -> String {
+    let masked: Vec<String> = reply
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') {
+                let trimmed = word.trim_matches(|c| matches!(c, '<' | '>' | ':' | ',' | ';'));
+                word.replace(trimmed, &email_address(trimmed))
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect();
+    masked.join(" ").escape_debug().to_string()
+}
+
 fn first_char_then_stars(value: &str) -> String {
     match value.chars().next() {
         Some(first) => format!("{first}***"),
@@ -35,6 +52,22 @@ mod tests {
     #[test]
     fn address_without_dot_in_domain_is_masked_whole() {
         assert_eq!(email_address("root@localhost"), "r***@l***");
+    }
+
+    #[test]
+    fn addresses_in_a_server_reply_are_masked() {
+        assert_eq!(
+            server_reply("554 5.7.1 <jane.doe@other.test>: Relay access denied"),
+            "554 5.7.1 <j***@o***.test>: Relay access denied"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_a_server_reply_are_escaped() {
+        assert_eq!(
+            server_reply("250 ok\u{1b}[2J\r\nforged"),
+            "250 ok\\u{1b}[2J\\r\\nforged"
+        );
     }
 
     #[test]

@@ -771,3 +771,35 @@ async fn ssl_to_a_valid_test_certificate_reaches_the_greeting() {
         "the handshake with a valid certificate failed"
     );
 }
+
+#[tokio::test]
+async fn plain_text_sent_after_agreeing_to_starttls_is_never_taken_as_a_protected_reply() {
+    let injected = "220 2.0.0 ready\r\n250-forged.test\r\n250 AUTH PLAIN LOGIN\r\n";
+    let server = ScriptedServer::well_behaved_except([
+        ("EHLO", Answer::Say(EHLO_STARTTLS.to_owned())),
+        ("STARTTLS", Answer::SayThenStall(injected.to_owned())),
+    ])
+    .await;
+
+    let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::StartTls)).await;
+
+    let failure = failed_in_time(outcome, elapsed);
+    assert_eq!(failure.kind, FailureKind::TlsHandshake, "{failure:#?}");
+    assert_eq!(failure.stage, SmtpStage::StartTls, "{failure:#?}");
+}
+
+#[tokio::test]
+async fn a_greeting_that_never_ends_is_cut_off_instead_of_filling_memory() {
+    let endless_line = "220 ".to_owned() + &"x".repeat(3 * 1024 * 1024);
+    let server = ScriptedServer::start(Answer::Say(endless_line), well_behaved).await;
+
+    let (outcome, elapsed) = timed_send(&config(server.port(), ConnectionSecurity::None)).await;
+
+    let failure = failed_in_time(outcome, elapsed);
+    assert_eq!(failure.kind, FailureKind::Protocol, "{failure:#?}");
+    assert!(
+        failure.summary.contains("more than"),
+        "summary: {}",
+        failure.summary
+    );
+}

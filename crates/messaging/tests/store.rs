@@ -149,3 +149,22 @@ async fn reopening_the_store_with_a_different_key_loads_the_settings_without_the
     assert_eq!(loaded.server, saved.server);
     assert_eq!(loaded.port, saved.port);
 }
+
+#[tokio::test]
+async fn kept_password_is_dropped_when_a_new_trusted_ca_is_saved() {
+    let (temp, mut new_anchor) = TempStore::saved_then_keep_password(&form_with_password()).await;
+    new_anchor.ca_certificate =
+        Some("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".to_owned());
+
+    let saved = temp
+        .store
+        .save_smtp(&new_anchor)
+        .await
+        .expect("second save");
+
+    assert!(saved.ca_certificate.is_some());
+    assert!(
+        saved.password.is_none(),
+        "the password followed a new trust anchor"
+    );
+}

@@ -43,10 +43,10 @@ impl ServerName {
             let inner = inner
                 .strip_suffix(']')
                 .ok_or("The IPv6 address has an opening '[' but no closing ']'")?;
-            return inner
-                .parse::<Ipv6Addr>()
-                .map(ServerName::Ipv6)
-                .map_err(|_| format!("'{inner}' is not a valid IPv6 address"));
+            return match inner.parse::<Ipv6Addr>() {
+                Ok(v6) => check_ipv6(v6).map(ServerName::Ipv6),
+                Err(_) => Err(format!("'{}' is not a valid IPv6 address", excerpt(inner))),
+            };
         }
         if trimmed.contains("://") {
             return Err(
@@ -59,17 +59,23 @@ impl ServerName {
             return Err(if port.chars().all(|c| c.is_ascii_digit()) {
                 "Enter the host name without a port; the port goes in the Port field".to_owned()
             } else {
-                format!("'{trimmed}' is neither a host name nor an IP address")
+                format!(
+                    "'{}' is neither a host name nor an IP address",
+                    excerpt(trimmed)
+                )
             });
         }
         if trimmed.contains(':') {
-            return trimmed
-                .parse::<Ipv6Addr>()
-                .map(ServerName::Ipv6)
-                .map_err(|_| format!("'{trimmed}' is not a valid IPv6 address"));
+            return match trimmed.parse::<Ipv6Addr>() {
+                Ok(v6) => check_ipv6(v6).map(ServerName::Ipv6),
+                Err(_) => Err(format!(
+                    "'{}' is not a valid IPv6 address",
+                    excerpt(trimmed)
+                )),
+            };
         }
         if let Ok(v4) = trimmed.parse::<Ipv4Addr>() {
-            return Ok(ServerName::Ipv4(v4));
+            return check_ipv4(v4).map(ServerName::Ipv4);
         }
         parse_domain(trimmed).map(ServerName::Domain)
     }
@@ -105,17 +111,53 @@ impl fmt::Display for ServerName {
     }
 }
 
+fn check_ipv4(ip: Ipv4Addr) -> Result<Ipv4Addr, String> {
+    if ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() {
+        return Err(format!(
+            "{ip} is not the address of a host; enter the mail server's address"
+        ));
+    }
+    Ok(ip)
+}
+
+fn check_ipv6(ip: Ipv6Addr) -> Result<Ipv6Addr, String> {
+    if ip.is_unspecified() || ip.is_multicast() {
+        return Err(format!(
+            "{ip} is not the address of a host; enter the mail server's address"
+        ));
+    }
+    Ok(ip)
+}
+
+/// What the admin typed, cut short for quoting back in a message.
+fn excerpt(input: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    if input.chars().count() <= MAX_CHARS {
+        input.to_owned()
+    } else {
+        format!("{}…", input.chars().take(MAX_CHARS).collect::<String>())
+    }
+}
+
 /// Validates a DNS name and returns it in lowercase ASCII without a trailing dot.
 pub fn parse_domain(input: &str) -> Result<String, String> {
     let without_dot = input.strip_suffix('.').unwrap_or(input);
     if without_dot.is_empty() {
         return Err("Enter a host name, not just a dot".to_owned());
     }
+    if without_dot.contains(char::is_whitespace) {
+        return Err("A host name cannot contain spaces".to_owned());
+    }
     let ascii = if without_dot.is_ascii() {
         without_dot.to_ascii_lowercase()
     } else {
         idn::domain_to_ascii(without_dot).map_err(|error| match error {
-            IdnError::Invalid => format!("'{without_dot}' is not a valid internationalised name"),
+            IdnError::Invalid => {
+                format!(
+                    "'{}' is not a valid internationalised name",
+                    excerpt(without_dot)
+                )
+            }
             IdnError::Unsupported => {
                 "Internationalised names cannot be checked here; type the xn-- form".to_owned()
             }
@@ -139,7 +181,8 @@ fn check_ascii_domain(name: &str) -> Result<(), String> {
     let last = labels.last().copied().unwrap_or_default();
     if last.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!(
-            "'{name}' looks like an IP address but is not a valid one (use four numbers 0-255)"
+            "'{}' looks like an IP address but is not a valid one (use four numbers 0-255)",
+            excerpt(name)
         ));
     }
     Ok(())
@@ -216,6 +259,23 @@ mod tests {
         assert_eq!(bare, bracketed);
         assert_eq!(bare.host(), "2001:db8::25");
         assert_eq!(bare.to_string(), "[2001:db8::25]");
+    }
+
+    #[test]
+    fn unspecified_broadcast_and_multicast_addresses_are_not_hosts() {
+        for input in ["0.0.0.0", "255.255.255.255", "224.0.0.1", "::", "[ff02::1]"] {
+            assert!(
+                ServerName::parse(input)
+                    .unwrap_err()
+                    .contains("not the address of a host")
+            );
+        }
+    }
+
+    #[test]
+    fn long_bad_input_is_quoted_back_shortened() {
+        let input = format!("{}:x", "a".repeat(10_000));
+        assert!(ServerName::parse(&input).unwrap_err().len() < 200);
     }
 
     #[test]

@@ -12,7 +12,9 @@ pub mod host;
 pub mod idn;
 pub mod mailbox;
 pub mod pem;
+pub mod phone;
 pub mod secret;
+pub mod sms_text;
 pub mod smtp;
 pub mod test_email;
 pub mod text;
@@ -21,7 +23,9 @@ pub use delivery::{Delivered, DeliveryFailure, FailureKind, SettingsUsed, SmtpSt
 pub use field::{FieldError, FieldErrors, FieldId};
 pub use host::ServerName;
 pub use mailbox::Mailbox;
+pub use phone::PhoneNumber;
 pub use secret::SecretText;
+pub use sms_text::{SmsEncoding, SmsLength};
 pub use smtp::{
     ConnectionSecurity, Destination, PasswordInput, PasswordPlan, SmtpForm, SmtpSettings,
     SmtpSettingsView, StoredSmtp,

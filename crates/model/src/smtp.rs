@@ -139,6 +139,8 @@ pub struct Destination {
     pub security: ConnectionSecurity,
     /// The user the password belongs to.
     pub user_name: Option<String>,
+    /// The extra CA trusted for the server: a new trust anchor could vouch for an impostor.
+    pub ca_certificate: Option<String>,
 }
 
 /// What is stored now, as far as validating a new form needs to know.
@@ -191,6 +193,7 @@ impl SmtpSettings {
             port: self.port,
             security: self.security,
             user_name: self.user_name.clone(),
+            ca_certificate: self.ca_certificate.clone(),
         }
     }
 }
@@ -242,6 +245,7 @@ impl SmtpSettingsView {
                 port: self.port,
                 security: self.security,
                 user_name: self.user_name.clone(),
+                ca_certificate: self.ca_certificate.clone(),
             },
             password_stored: self.password_stored,
         }
@@ -277,12 +281,15 @@ impl SmtpForm {
         check_password_boxes(&self.password, &mut errors);
         // Whether the destination changed can only be told once server, port and user parse;
         // until then the password rules wait, rather than blame a typo elsewhere on them.
-        if let (Some(server), Some(port), Some(user_name)) = (&server, port, &user_name) {
+        if let (Some(server), Some(port), Some(user_name), Some(ca_certificate)) =
+            (&server, port, &user_name, &ca_certificate)
+        {
             let typed = Destination {
                 server: server.clone(),
                 port,
                 security: self.security,
                 user_name: user_name.clone(),
+                ca_certificate: ca_certificate.clone(),
             };
             let destination_changed = stored.is_none_or(|s| s.destination != typed);
             let password_stored = stored.is_some_and(|s| s.password_stored);
@@ -331,8 +338,8 @@ impl SmtpForm {
         }
     }
 
-    /// True when a stored password exists, the boxes are empty, and the server, port, security
-    /// or user name typed differ from the stored ones: saving would drop the password.
+    /// True when a stored password exists, the boxes are empty, and the server, port, security,
+    /// user name or trusted CA typed differ from the stored ones: saving would drop the password.
     pub fn drops_stored_password(&self, stored: Option<&StoredSmtp>) -> bool {
         let Some(stored) = stored.filter(|s| s.password_stored) else {
             return false;
@@ -344,14 +351,17 @@ impl SmtpForm {
             ServerName::parse(&self.server_name),
             parse_port(&self.port),
             parse_user_name(&self.user_name),
+            parse_ca(&self.ca_certificate),
         );
         match typed {
-            (Ok(server), Ok(port), Ok(user_name)) => {
+            (Ok(server), Ok(port), Ok(user_name), Ok(ca_certificate)) => {
+                let security = self.security;
                 Destination {
                     server,
                     port,
-                    security: self.security,
+                    security,
                     user_name,
+                    ca_certificate,
                 } != stored.destination
             }
             // A half-typed field says nothing yet about where the password would go.
@@ -447,8 +457,15 @@ fn parse_ca(input: &str) -> Result<Option<String>, String> {
     if trimmed.is_empty() {
         return Ok(None);
     }
-    pem::check_certificates(trimmed)?;
-    Ok(Some(format!("{trimmed}\n")))
+    // Indented or padded lines (pasted from a mail or a web page) are normal PEM once trimmed.
+    let normalised: Vec<&str> = trimmed
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    let normalised = format!("{}\n", normalised.join("\n"));
+    pem::check_certificates(&normalised)?;
+    Ok(Some(normalised))
 }
 
 fn check_password_boxes(input: &PasswordInput, errors: &mut FieldErrors) {
@@ -503,8 +520,8 @@ fn check_password_against_user(
         ),
         (Some(_), PasswordPlan::Clear) if dropped_for_new_destination => errors.add(
             FieldId::Password,
-            "The server, port, security or user name changed, so the stored password will not \
-             be used for it: enter the password again (or clear the user name)",
+            "The server, port, security, user name or trusted CA changed, so the stored password \
+             will not be used for it: enter the password again (or clear the user name)",
         ),
         (Some(_), PasswordPlan::Clear) => errors.add(
             FieldId::Password,

@@ -115,6 +115,7 @@ fn stored_with_password() -> StoredSmtp {
             port: 587,
             security: ConnectionSecurity::StartTls,
             user_name: Some(USER.to_owned()),
+            ca_certificate: None,
         },
         password_stored: true,
     }
@@ -885,16 +886,22 @@ fn stored_password_is_kept_when_only_the_from_address_changes() {
 }
 
 #[test]
-fn stored_password_is_kept_when_only_the_timeout_and_ca_certificate_change() {
-    let form = FormBuilder::valid()
-        .no_password()
-        .timeout("120")
-        .ca(CERTIFICATE)
-        .build();
+fn stored_password_is_kept_when_only_the_timeout_changes() {
+    let form = FormBuilder::valid().no_password().timeout("120").build();
 
     let settings = valid(&form, Some(&stored_with_password()));
 
     assert_eq!(settings.password, PasswordPlan::Keep);
+}
+
+#[test]
+fn a_new_trusted_ca_drops_the_stored_password_because_it_could_vouch_for_an_impostor() {
+    let form = FormBuilder::valid().no_password().ca(CERTIFICATE).build();
+
+    let errors = invalid(&form, Some(&stored_with_password()));
+
+    assert_eq!(errors.get(FieldId::Password), Some(ENTER_AGAIN));
+    assert!(form.drops_stored_password(Some(&stored_with_password())));
 }
 
 #[test]
@@ -942,7 +949,7 @@ fn removing_the_stored_password_does_not_claim_the_destination_changed() {
     );
 }
 
-const ENTER_AGAIN: &str = "The server, port, security or user name changed, so the stored \
+const ENTER_AGAIN: &str = "The server, port, security, user name or trusted CA changed, so the stored \
                            password will not be used for it: enter the password again (or clear \
                            the user name)";
 
@@ -1766,7 +1773,9 @@ fn stored_describes_the_destination_and_whether_a_password_is_stored() {
 
     let stored = view.stored();
 
-    assert_eq!(stored, stored_with_password());
+    let mut expected = stored_with_password();
+    expected.destination.ca_certificate = view.ca_certificate.clone();
+    assert_eq!(stored, expected);
 }
 
 #[test]

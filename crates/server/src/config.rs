@@ -8,6 +8,7 @@
 //! | `CONSOLE_SECRET_KEY_FILE` | key file, created with mode 0600 if missing | `secret.key` beside the database |
 //! | `CONSOLE_SITE_ROOT` | folder with the built browser bundle (`pkg/`) and `public/` files | `target/site` |
 //! | `CONSOLE_EHLO_NAME` | the name this console gives in SMTP EHLO | `localhost` |
+//! | `CONSOLE_ALLOWED_HOSTS` | host names (comma-separated) the console answers to, besides IP addresses and `localhost` | none |
 //! | `RUST_LOG` | log filter (tracing `EnvFilter` syntax) | `info` |
 
 use messaging::{DatabaseLocation, KeySource};
@@ -28,6 +29,8 @@ pub struct Config {
     pub site_root: PathBuf,
     /// EHLO name.
     pub ehlo_name: String,
+    /// Host names the console answers to besides IP addresses and `localhost`.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// A configuration value that cannot be used.
@@ -88,6 +91,9 @@ impl Config {
                 lookup("CONSOLE_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             ),
             ehlo_name,
+            allowed_hosts: lookup("CONSOLE_ALLOWED_HOSTS")
+                .map(|names| names.split(',').map(str::to_owned).collect())
+                .unwrap_or_default(),
         })
     }
 }

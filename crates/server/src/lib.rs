@@ -2,5 +2,6 @@
 //! `main.rs` only wires these together; tests build the same router on a free port.
 
 pub mod config;
+pub mod guard;
 pub mod startup;
 pub mod telemetry;

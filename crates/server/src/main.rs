@@ -23,7 +23,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let listener = startup::bind(&config).await?;
     let address = listener.local_addr()?;
     tracing::info!("Messaging Setup console: http://{address}/messaging/smtp");
-    let router = startup::router(services, &config.site_root);
+    let router = startup::router(services, &config);
     startup::serve(listener, router, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -1,6 +1,7 @@
 //! Builds the console from its configuration and serves it until shut down.
 
 use crate::config::Config;
+use crate::guard::{self, AllowedHosts};
 use app::{App, OUTPUT_NAME, shell};
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -8,7 +9,6 @@ use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use messaging::{EmailService, SecretCipher, Services, SettingsStore, SmtpTransport};
 use std::future::Future;
-use std::path::Path;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
@@ -47,8 +47,11 @@ pub async fn build_services(config: &Config) -> Result<Services, StartupError> {
     Ok(Services { settings, email })
 }
 
-/// The complete router: pages, server functions under `/api`, and the static bundle.
-pub fn router(services: Services, site_root: &Path) -> Router {
+/// The complete router: pages, server functions under `/api`, and the static bundle, behind
+/// the host and cross-site guards.
+pub fn router(services: Services, config: &Config) -> Router {
+    let site_root = config.site_root.as_path();
+    let allowed_hosts = AllowedHosts::new(config.allowed_hosts.iter().cloned());
     let options = LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(site_root.to_string_lossy().into_owned())
@@ -102,6 +105,10 @@ pub fn router(services: Services, site_root: &Path) -> Router {
         ))
         // One INFO line per request: method, path, status and latency. Bodies and headers
         // (where a future session cookie would sit) are not logged.
+        .layer(axum::middleware::from_fn_with_state(
+            allowed_hosts,
+            guard::check_request,
+        ))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))

@@ -40,7 +40,7 @@ impl TestConsole {
         let services = startup::build_services(&config).await.unwrap();
         let listener = startup::bind(&config).await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = startup::router(services, &config.site_root);
+        let router = startup::router(services, &config);
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             startup::serve(listener, router, async {
@@ -358,4 +358,62 @@ async fn unknown_page_is_not_found() {
         .unwrap();
 
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_request_from_another_origin_cannot_change_anything() {
+    let console = TestConsole::start().await;
+    console.save(valid_form()).await;
+
+    let reset = console
+        .client
+        .post(console.url("/api/smtp/reset"))
+        .header("origin", "http://attacker.example")
+        .send()
+        .await
+        .unwrap();
+    let send = console
+        .client
+        .post(console.url("/api/smtp/test-email"))
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "text/plain")
+        .body(r#"{"form":{"recipient":"a@example.net","message":"x"}}"#)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(reset.status(), StatusCode::FORBIDDEN);
+    assert_eq!(send.status(), StatusCode::FORBIDDEN);
+    assert_eq!(console.settings().await["port"], json!(587));
+}
+
+#[tokio::test]
+async fn a_request_from_the_console_s_own_origin_is_served() {
+    let console = TestConsole::start().await;
+
+    let response = console
+        .client
+        .post(console.url("/api/smtp/reset"))
+        .header("origin", console.base.clone())
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_host_name_the_console_does_not_know_is_refused() {
+    let console = TestConsole::start().await;
+
+    let response = console
+        .client
+        .get(console.url("/api/smtp/settings"))
+        .header("host", "rebind.attacker.example")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST);
 }

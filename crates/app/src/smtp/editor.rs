@@ -352,8 +352,8 @@ fn PasswordFields(editor: Editor) -> impl IntoView {
     });
     let password_warning = Signal::derive(move || {
         will_drop.get().then(|| {
-            "The server, port, security or user name changed: the stored password will not be \
-             kept for the new destination. Enter it again."
+            "The server, port, security, user name or trusted CA changed: the stored password \
+             will not be kept for the new destination. Enter it again."
                 .to_owned()
         })
     });

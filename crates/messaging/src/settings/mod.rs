@@ -136,7 +136,8 @@ impl SettingsStore {
 
     /// Stores validated settings and returns them as now stored. The password plan is applied
     /// in the same statement: a kept password survives only if the stored destination (server,
-    /// port, security, user) equals the new one, so it can never follow a changed destination.
+    /// port, security, user, trusted CA) equals the new one, so it can never follow a changed
+    /// destination, even when two saves race.
     pub async fn save_smtp(
         &self,
         settings: &SmtpSettings,
@@ -149,13 +150,10 @@ impl SettingsStore {
             model::PasswordPlan::Keep => SealedPassword::KeepIfSameDestination,
             model::PasswordPlan::Clear => SealedPassword::Clear,
         };
-        match self.backend.as_ref() {
+        let row = match self.backend.as_ref() {
             Backend::Sqlite(pool) => sqlite::save_smtp(pool, settings, sealed).await?,
-        }
-        self.load_smtp().await?.ok_or(StoreError::Corrupt {
-            column: "smtp_settings",
-            reason: "the row vanished right after it was saved".to_owned(),
-        })
+        };
+        row.decode(&self.cipher)
     }
 
     /// Removes the SMTP settings, password included. Returns whether anything was stored.

@@ -15,6 +15,7 @@ pub(super) async fn connect(location: &DatabaseLocation) -> Result<SqlitePool, S
                 std::fs::create_dir_all(parent)
                     .map_err(|error| StoreError::Open(sqlx::Error::Io(error)))?;
             }
+            restrict_to_owner(path).map_err(|error| StoreError::Open(sqlx::Error::Io(error)))?;
             let options = SqliteConnectOptions::new()
                 .filename(path)
                 .create_if_missing(true)
@@ -33,34 +34,49 @@ pub(super) async fn connect(location: &DatabaseLocation) -> Result<SqlitePool, S
         .await
         .map_err(StoreError::Open)?;
     MIGRATIONS.run(&pool).await.map_err(StoreError::Migrate)?;
-    if let DatabaseLocation::SqliteFile(path) = location {
-        restrict_to_owner(path).map_err(|error| StoreError::Open(sqlx::Error::Io(error)))?;
-    }
     Ok(pool)
 }
 
 /// The database holds sealed secrets and the settings: readable by the console's user only.
-/// SQLite creates its -wal and -shm files with the same mode as the database.
+/// The file is created (mode 0600) before SQLite opens it, because SQLite gives its -wal and
+/// -shm files the mode of the database file; files left by an older version are tightened.
 fn restrict_to_owner(path: &std::path::Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = path.as_os_str().to_owned();
+            file.push(suffix);
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+                _ => {}
+            }
+        }
     }
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
 }
 
+const SMTP_COLUMNS: &str = "server_name, port, security, user_name, password_sealed, \
+                            from_address, timeout_secs, ca_certificate, updated_at";
+
 pub(super) async fn load_smtp(pool: &SqlitePool) -> Result<Option<SmtpRow>, StoreError> {
-    let row = sqlx::query(
-        "SELECT server_name, port, security, user_name, password_sealed, from_address, \
-         timeout_secs, ca_certificate, updated_at FROM smtp_settings WHERE id = 1",
-    )
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {SMTP_COLUMNS} FROM smtp_settings WHERE id = 1"
+    )))
     .fetch_optional(pool)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(SmtpRow {
+    row.as_ref().map(decode_row).transpose()
+}
+
+fn decode_row(row: &sqlx::sqlite::SqliteRow) -> Result<SmtpRow, StoreError> {
+    Ok(SmtpRow {
         server_name: row.try_get("server_name")?,
         port: row.try_get("port")?,
         security: row.try_get("security")?,
@@ -70,14 +86,26 @@ pub(super) async fn load_smtp(pool: &SqlitePool) -> Result<Option<SmtpRow>, Stor
         timeout_secs: row.try_get("timeout_secs")?,
         ca_certificate: row.try_get("ca_certificate")?,
         updated_at: row.try_get("updated_at")?,
-    }))
+    })
 }
 
+/// Copies the write-ahead log into the database and empties it. With `secure_delete` the
+/// database keeps no old values, but the log would keep earlier page images (a replaced or
+/// reset sealed password among them) until SQLite's next automatic checkpoint.
+async fn fold_write_ahead_log(pool: &SqlitePool) -> Result<(), StoreError> {
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Saves and returns the row as stored, in one statement: a reset racing the save cannot
+/// make the saved row vanish between writing and reading it back.
 pub(super) async fn save_smtp(
     pool: &SqlitePool,
     settings: &SmtpSettings,
     password: SealedPassword,
-) -> Result<(), StoreError> {
+) -> Result<SmtpRow, StoreError> {
     let (password_value, password_rule) = match password {
         SealedPassword::Replace(sealed) => (Some(sealed), "excluded.password_sealed"),
         SealedPassword::Clear => (None, "NULL"),
@@ -87,6 +115,7 @@ pub(super) async fn save_smtp(
              AND smtp_settings.port = excluded.port \
              AND smtp_settings.security = excluded.security \
              AND smtp_settings.user_name IS excluded.user_name \
+             AND smtp_settings.ca_certificate IS excluded.ca_certificate \
              THEN smtp_settings.password_sealed ELSE NULL END",
         ),
     };
@@ -99,10 +128,11 @@ pub(super) async fn save_smtp(
          server_name = excluded.server_name, port = excluded.port, \
          security = excluded.security, user_name = excluded.user_name, \
          from_address = excluded.from_address, timeout_secs = excluded.timeout_secs, \
-         ca_certificate = excluded.ca_certificate, updated_at = excluded.updated_at"
+         ca_certificate = excluded.ca_certificate, updated_at = excluded.updated_at \
+         RETURNING {SMTP_COLUMNS}"
     );
     // Only the constant password rule above is spliced in; every value is a bound parameter.
-    sqlx::query(sqlx::AssertSqlSafe(statement))
+    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
         .bind(settings.server.to_string())
         .bind(i64::from(settings.port))
         .bind(settings.security.as_str())
@@ -111,9 +141,11 @@ pub(super) async fn save_smtp(
         .bind(settings.from.to_string())
         .bind(i64::from(settings.timeout_secs))
         .bind(settings.ca_certificate.as_deref())
-        .execute(pool)
+        .fetch_one(pool)
         .await?;
-    Ok(())
+    let saved = decode_row(&row)?;
+    fold_write_ahead_log(pool).await?;
+    Ok(saved)
 }
 
 pub(super) async fn reset_smtp(pool: &SqlitePool) -> Result<bool, StoreError> {

@@ -33,6 +33,35 @@ impl<'a> Attempt<'a> {
         self.watch = Some(watch);
     }
 
+    /// Runs one step of the session. The step may go `timeout` without progress: the clock
+    /// restarts whenever the console sends something, so each command inside one library call
+    /// (EHLO after the greeting, the EHLO after STARTTLS, each AUTH round trip, the message
+    /// before its final reply) has the whole timeout to be answered. `None` when it ran out.
+    pub(super) async fn within<T>(&self, step: impl std::future::Future<Output = T>) -> Option<T> {
+        let limit = self.timeout();
+        let started = Instant::now();
+        tokio::pin!(step);
+        loop {
+            let last_write = self.watch.as_ref().and_then(StreamWatch::last_write);
+            let since = last_write.filter(|at| *at > started).unwrap_or(started);
+            let deadline = tokio::time::Instant::from_std(since + limit);
+            tokio::select! {
+                biased;
+                value = &mut step => return Some(value),
+                _ = tokio::time::sleep_until(deadline) => {
+                    let moved = self.watch.as_ref().and_then(StreamWatch::last_write);
+                    if moved == last_write {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    fn flooded(&self) -> bool {
+        self.watch.as_ref().is_some_and(StreamWatch::flooded)
+    }
+
     fn closed_by_peer(&self) -> bool {
         self.watch.as_ref().is_some_and(StreamWatch::closed_by_peer)
     }
@@ -168,6 +197,17 @@ pub(super) fn lettre_failure(
     if error.is_timeout() {
         return attempt.timed_out(stage);
     }
+    if attempt.flooded() {
+        return attempt.fail(
+            FailureKind::Protocol,
+            stage,
+            format!(
+                "The server sent more than {} KiB {}: this is not how an SMTP server answers",
+                super::progress::MAX_RECEIVED_BYTES / 1024,
+                stage.during()
+            ),
+        );
+    }
     if attempt.closed_by_peer() || connection_broken(error) {
         return attempt.fail(
             FailureKind::ConnectionClosed,
@@ -265,16 +305,24 @@ pub(super) fn tls_failure(
             stage,
             format!("TLS handshake failed: the server sent the alert {alert:?}"),
         ),
-        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => attempt
-            .fail(
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            let failure = attempt.fail(
                 FailureKind::TlsHandshake,
                 stage,
                 "TLS handshake failed: the server did not answer with TLS",
-            )
-            .with_default_hint(
-                "The server speaks plain SMTP on this port: choose Start TLS or None, or use the \
-                 server's SSL port (usually 465)",
-            ),
+            );
+            if stage == SmtpStage::StartTls {
+                failure.with_default_hint(
+                    "After agreeing to STARTTLS the server (or something between it and the \
+                     console) sent plain text instead of TLS",
+                )
+            } else {
+                failure.with_default_hint(
+                    "The server speaks plain SMTP on this port: choose Start TLS or None, or use \
+                     the server's SSL port (usually 465)",
+                )
+            }
+        }
         other => attempt.fail(
             FailureKind::TlsHandshake,
             stage,

@@ -136,7 +136,7 @@ impl SmtpTransport {
         let reply = transfer(&mut connection, config, envelope, attempt).await?;
 
         // The message is accepted; a slow or failed QUIT must not turn that into an error.
-        let _ = tokio::time::timeout(attempt.timeout(), connection.quit()).await;
+        let _ = attempt.within(connection.quit()).await;
         Ok(reply)
     }
 
@@ -168,18 +168,18 @@ impl SmtpTransport {
     ) -> Result<AsyncSmtpConnection, DeliveryFailure> {
         let written_before = watch.written();
         let greeting = AsyncSmtpConnection::connect_with_transport(stream, &self.hello_name);
-        let outcome = tokio::time::timeout(attempt.timeout(), greeting).await;
+        let outcome = attempt.within(greeting).await;
         // lettre reads the greeting and sends EHLO in one call: if nothing was written yet,
-        // the server never greeted.
+        // the server never greeted. EHLO restarts the clock (see `Attempt::within`).
         let stage = if watch.written() == written_before {
             SmtpStage::Greeting
         } else {
             SmtpStage::Ehlo
         };
         match outcome {
-            Err(_) => Err(attempt.timed_out(stage)),
-            Ok(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
-            Ok(Ok(connection)) => Ok(connection),
+            None => Err(attempt.timed_out(stage)),
+            Some(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
+            Some(Ok(connection)) => Ok(connection),
         }
     }
 
@@ -208,10 +208,10 @@ impl SmtpTransport {
                     attempt.fail(FailureKind::Certificate, stage, error.to_string())
                 })?;
         let upgrade = connection.starttls(parameters, &self.hello_name);
-        match tokio::time::timeout(attempt.timeout(), upgrade).await {
-            Err(_) => Err(attempt.timed_out(stage)),
-            Ok(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
-            Ok(Ok(())) => Ok(()),
+        match attempt.within(upgrade).await {
+            None => Err(attempt.timed_out(stage)),
+            Some(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
+            Some(Ok(())) => Ok(()),
         }
     }
 }
@@ -291,10 +291,10 @@ async fn authenticate(
     // lettre's Credentials keeps its own copy and never prints it (its Debug is redacted).
     let credentials = Credentials::new(user.to_owned(), password.expose_secret().to_owned());
     let auth = connection.auth(&mechanisms, &credentials);
-    match tokio::time::timeout(attempt.timeout(), auth).await {
-        Err(_) => Err(attempt.timed_out(stage)),
-        Ok(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
-        Ok(Ok(_)) => Ok(()),
+    match attempt.within(auth).await {
+        None => Err(attempt.timed_out(stage)),
+        Some(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
+        Some(Ok(_)) => Ok(()),
     }
 }
 
@@ -342,10 +342,10 @@ async fn transfer(
 
     let stage = SmtpStage::FinalReply;
     let sending = connection.message(&envelope.message);
-    match tokio::time::timeout(attempt.timeout(), sending).await {
-        Err(_) => Err(attempt.timed_out(stage)),
-        Ok(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
-        Ok(Ok(response)) => Ok(failure::format_reply(&response)),
+    match attempt.within(sending).await {
+        None => Err(attempt.timed_out(stage)),
+        Some(Err(error)) => Err(lettre_failure(attempt, stage, &error)),
+        Some(Ok(response)) => Ok(failure::format_reply(&response)),
     }
 }
 
@@ -355,13 +355,13 @@ async fn step<C: std::fmt::Display>(
     stage: SmtpStage,
     command: C,
 ) -> Result<(), DeliveryFailure> {
-    match tokio::time::timeout(attempt.timeout(), connection.command(command)).await {
-        Err(_) => Err(attempt.timed_out(stage)),
-        Ok(Err(error)) => {
+    match attempt.within(connection.command(command)).await {
+        None => Err(attempt.timed_out(stage)),
+        Some(Err(error)) => {
             abort(connection, attempt).await;
             Err(lettre_failure(attempt, stage, &error))
         }
-        Ok(Ok(_)) => Ok(()),
+        Some(Ok(_)) => Ok(()),
     }
 }
 
