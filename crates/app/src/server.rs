@@ -117,7 +117,12 @@ fn invalid(errors: FieldErrors) -> ConsoleError {
 /// A request that could not be decoded: the client's fault, answered 400.
 pub(crate) fn malformed(error: leptos::server_fn::error::ServerFnErrorErr) -> ConsoleError {
     set_status(StatusCode::BAD_REQUEST);
-    ConsoleError::Malformed(error.to_string())
+    // server_fn words every decoding failure as one of "results"; here it is the request.
+    let detail = error.to_string();
+    let detail = detail
+        .rsplit_once("server function results: ")
+        .map_or(detail.as_str(), |(_, d)| d);
+    ConsoleError::Malformed(detail.to_owned())
 }
 
 fn email_error(error: EmailError) -> ConsoleError {

@@ -113,7 +113,10 @@ pub fn router(services: Services, config: &Config) -> Router {
             TraceLayer::new_for_http()
                 .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
                 .on_request(())
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                // Failures are logged once, where they are classified (a refused test email is
+                // a 502 but not a console fault).
+                .on_failure(()),
         )
         .with_state(options)
 }
