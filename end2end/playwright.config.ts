@@ -8,24 +8,12 @@
 // (scripts/peers/postfix-up.sh).
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
+import { CHROMIUM_LAUNCH_OPTIONS } from './chromium.mjs';
 
 const HOST = '127.0.0.1';
 const PORT = 3100;
 const REPO_ROOT = path.resolve(__dirname, '..');
 const E2E_DIR = path.join(REPO_ROOT, 'target', 'e2e');
-
-/** Debian's Chromium; the networking flags stop it from calling out on a closed network. */
-export const CHROMIUM_LAUNCH_OPTIONS = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-};
 
 export default defineConfig({
   testDir: 'tests',
@@ -40,7 +28,7 @@ export default defineConfig({
     baseURL: `http://${HOST}:${PORT}`,
     browserName: 'chromium',
     headless: true,
-    launchOptions: CHROMIUM_LAUNCH_OPTIONS,
+    launchOptions: CHROMIUM_LAUNCH_OPTIONS, // Debian's Chromium, see chromium.mjs
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -15,19 +15,12 @@
 // asserted. Exit status: 0 within budget, 1 over budget, 2 on error.
 import http from 'node:http';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../chromium.mjs';
 
 const PAGE_URL = process.env.BENCH_URL;
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const BUDGET = Number(process.env.BENCH_BUDGET_BYTES ?? 250_000);
-const CHROMIUM = process.env.BENCH_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+const CHROMIUM = process.env.BENCH_CHROMIUM ?? CHROMIUM_EXECUTABLE;
 
 if (!PAGE_URL) {
   console.error('BENCH_URL is not set');

@@ -25,42 +25,27 @@
 #   KANNEL_CHECK_TIMEOUT  seconds to wait for SMS to reach fakesmsc (default 20)
 #   CHECK_VERBOSE=1       print every request and answer
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # PEERS_DIR, load_env_file, ok, bad, ...
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-REPO_ROOT=$(git -C "$SCRIPT_DIR" rev-parse --show-toplevel)
-PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 KANNEL_ENV=${KANNEL_ENV:-$PEERS_DIR/kannel.env}
 TIMEOUT=${KANNEL_CHECK_TIMEOUT:-20}
 VERBOSE=${CHECK_VERBOSE:-0}
 
 [[ -r $KANNEL_ENV ]] || { echo "missing $KANNEL_ENV — run kannel-up.sh first" >&2; exit 1; }
-command -v curl >/dev/null || { echo "curl not installed" >&2; exit 1; }
-command -v iconv >/dev/null || { echo "iconv not installed" >&2; exit 1; }
+require_commands curl iconv
 
-# Parse the env file the way a simple line parser would (KEY=value, no quoting).
-while IFS= read -r line || [[ -n $line ]]; do
-  [[ -z $line || $line == \#* ]] && continue
-  key=${line%%=*} val=${line#*=}
-  [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || { echo "bad line in $KANNEL_ENV: $line" >&2; exit 1; }
-  printf -v "$key" '%s' "$val"
-done <"$KANNEL_ENV"
+load_env_file "$KANNEL_ENV"
 
 PASSWORD=$(<"$KANNEL_PASSWORD_FILE")
 LOG=$KANNEL_FAKESMSC_LOG
 TO=+441234567890
 FROM=ConsoleChk
-RUN_ID=chk$(date +%s)x$$x$RANDOM
+start_check_run   # RUN_ID, WORK
 # for texts that must fit one UCS-2 SMS (70 characters)
 SHORT_ID=$(printf '%x%04x' "$(date +%s)" "$RANDOM")
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 # Only log lines written after this point count.
 LOG_START=$(stat -c %s "$LOG")
-
-pass=0 fail=0
-declare -a FAILED=()
-ok()  { pass=$((pass + 1)); printf '  PASS  %s\n' "$1"; }
-bad() { fail=$((fail + 1)); FAILED+=("$1"); printf '  FAIL  %s\n' "$1"; [[ -z ${2:-} ]] || sed 's/^/        | /' "$2"; }
 
 # sendsms NAME KEY=VALUE...: GET sendsms with each pair URL-encoded by curl;
 # sets CODE and BODY, transcript in $WORK/NAME.log
@@ -267,9 +252,4 @@ await "form-style password message reached fakesmsc" has_record "$FROM $TO text 
 if records | grep -qF -- "$RUN_ID-refused"; then bad "a refused request reached the fake SMSC"
 else ok "no refused request reached the fake SMSC"; fi
 
-echo
-echo "Summary: $pass passed, $fail failed (run $RUN_ID, log $LOG)"
-if ((fail)); then
-  printf '  failed: %s\n' "${FAILED[@]}"
-  exit 1
-fi
+finish_checks "run $RUN_ID, log $LOG"

@@ -11,36 +11,24 @@
 #   POSTFIX_ENV   env file to use (default: $PEERS_DIR/postfix.env)
 #   CHECK_VERBOSE=1  print every swaks transcript
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # PEERS_DIR, load_env_file, ok, bad, ...
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-REPO_ROOT=$(git -C "$SCRIPT_DIR" rev-parse --show-toplevel)
-PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 POSTFIX_ENV=${POSTFIX_ENV:-$PEERS_DIR/postfix.env}
 VERBOSE=${CHECK_VERBOSE:-0}
 
 [[ -r $POSTFIX_ENV ]] || { echo "missing $POSTFIX_ENV — run postfix-up.sh first" >&2; exit 1; }
-command -v swaks >/dev/null || { echo "swaks not installed" >&2; exit 1; }
+require_commands swaks
 
-# Parse the env file the way a simple line parser would (KEY=value, no quoting).
-while IFS= read -r line || [[ -n $line ]]; do
-  [[ -z $line || $line == \#* ]] && continue
-  key=${line%%=*} val=${line#*=}
-  [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || { echo "bad line in $POSTFIX_ENV: $line" >&2; exit 1; }
-  printf -v "$key" '%s' "$val"
-done <"$POSTFIX_ENV"
+load_env_file "$POSTFIX_ENV"
 
 PASSWORD=$(<"$POSTFIX_PASSWORD_FILE")
 H=$POSTFIX_HOST
 D=$POSTFIX_RCPT_DOMAIN
 CA=$POSTFIX_CA_PEM
-RUN_ID=chk$(date +%s)x$$x$RANDOM
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+start_check_run   # RUN_ID, WORK
 
-pass=0 fail=0
-declare -a FAILED=() DELIVERED=()
-ok()  { pass=$((pass + 1)); printf '  PASS  %s\n' "$1"; }
-bad() { fail=$((fail + 1)); FAILED+=("$1"); printf '  FAIL  %s\n' "$1"; [[ -z ${2:-} ]] || sed 's/^/        | /' "$2"; }
+declare -a DELIVERED=()
 
 # sw NAME ARGS... : run swaks, transcript in $WORK/NAME.log, return its rc
 sw() {
@@ -208,9 +196,4 @@ if grep -rlF -- "$RUN_ID" "$newdir" | xargs -r grep -lF "must not be delivered" 
   bad "a message that should have been rejected was delivered"
 else ok "no rejected message delivered"; fi
 
-echo
-echo "Summary: $pass passed, $fail failed (run $RUN_ID, Maildir $POSTFIX_MAILDIR)"
-if ((fail)); then
-  printf '  failed: %s\n' "${FAILED[@]}"
-  exit 1
-fi
+finish_checks "run $RUN_ID, Maildir $POSTFIX_MAILDIR"

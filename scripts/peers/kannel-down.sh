@@ -12,26 +12,15 @@
 # Env vars read:
 #   PEERS_DIR  state directory (default: <repo>/target/peers)
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, PEERS_DIR, log, die, alive, ...
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-REPO_ROOT=$(git -C "$SCRIPT_DIR" rev-parse --show-toplevel)
-PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 if [[ -d $PEERS_DIR ]]; then PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P); fi
 KDIR=$PEERS_DIR/kannel
 CONF=$KDIR/kannel.conf
 # Same marker as in kannel-up.sh (fakesmsc's never-sent message argument).
 FAKESMSC_MARKER="0 0 text kannel-peers:$CONF"
 
-log() { printf '[kannel-down] %s\n' "$*" >&2; }
-die() { printf '[kannel-down] ERROR: %s\n' "$*" >&2; exit 1; }
-
-alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ ${stat%% *} != Z ]]
-}
-has_arg() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qxF -- "$2"; }
 bin_of() {
   case $1 in
     bearerbox) echo /usr/sbin/bearerbox ;;
@@ -71,21 +60,13 @@ for name in smsbox bearerbox fakesmsc; do
   pids=$(our_pids "$name")
   if [[ -n $pids ]]; then
     for pid in $pids; do kill -TERM "$pid" 2>/dev/null || true; done
-    deadline=$((SECONDS + 10))
-    while [[ -n $(our_pids "$name") ]]; do
-      if ((SECONDS >= deadline)); then
-        for pid in $(our_pids "$name"); do
-          log "$name PID $pid ignored SIGTERM for 10s, sending SIGKILL"
-          kill -KILL "$pid" 2>/dev/null || true
-        done
-        deadline=$((SECONDS + 5))
-        while [[ -n $(our_pids "$name") ]] && ((SECONDS < deadline)); do
-          sleep 0.1   # polling interval of a bounded wait for process exit
-        done
-        break
-      fi
-      sleep 0.05   # polling interval of a bounded wait for process exit
-    done
+    if ! wait_until_none 10 0.05 our_pids "$name"; then
+      for pid in $(our_pids "$name"); do
+        log "$name PID $pid ignored SIGTERM for 10s, sending SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+      done
+      wait_until_none 5 0.1 our_pids "$name" || true
+    fi
     left=$(our_pids "$name")
     [[ -z $left ]] || die "$name (${left//$'\n'/ }) still running"
     stopped+=("$name(${pids//$'\n'/ })")

@@ -31,10 +31,9 @@
 # $PEERS_DIR/kannel-password.txt (the sendsms password, no newline).
 # Root is needed only to install the packages or to stop Debian's service.
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, PEERS_DIR, log, die, alive, ...
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-REPO_ROOT=$(git -C "$SCRIPT_DIR" rev-parse --show-toplevel)
-PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 READY_TIMEOUT=${KANNEL_READY_TIMEOUT:-20}
 LOG_LEVEL=${KANNEL_LOG_LEVEL:-1}
 
@@ -58,31 +57,7 @@ SMSBOX_BIN=/usr/sbin/smsbox
 FAKESMSC_BIN=/usr/lib/kannel/test/fakesmsc
 PACKAGES=(kannel kannel-extras curl)
 
-log() { printf '[kannel-up] %s\n' "$*" >&2; }
-die() { printf '[kannel-up] ERROR: %s\n' "$*" >&2; exit 1; }
 trap 'die "unexpected failure at line $LINENO: $BASH_COMMAND"' ERR
-# update_file DST MODE: install stdin as DST, leaving DST (and its mtime)
-# alone when the content is unchanged.
-update_file() {
-  local dst=$1 mode=$2 tmp
-  tmp=$(mktemp "$dst.XXXXXX")
-  cat >"$tmp"
-  chmod "$mode" "$tmp"
-  if cmp -s "$tmp" "$dst" 2>/dev/null; then
-    rm -f "$tmp"; chmod "$mode" "$dst"
-  else
-    mv -f "$tmp" "$dst"
-  fi
-}
-# alive PID: process exists and is not a zombie
-alive() {
-  local stat
-  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ ${stat%% *} != Z ]]
-}
-# has_arg PID ARG: one of PID's argv elements is exactly ARG
-has_arg() { tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qxF -- "$2"; }
 # listening PORT: a TCP socket listens on exactly 127.0.0.1:PORT
 listening() {
   local hex
@@ -110,11 +85,8 @@ done
 [[ $READY_TIMEOUT =~ ^[0-9]+$ ]] || die "KANNEL_READY_TIMEOUT must be whole seconds"
 [[ $LOG_LEVEL =~ ^[0-4]$ ]] || die "KANNEL_LOG_LEVEL must be 0..4"
 
-mkdir -p "$PEERS_DIR"
-PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P)
 # Paths end up in kannel.conf (quoted) and kannel.env (unquoted): keep them simple.
-[[ $PEERS_DIR =~ ^/[A-Za-z0-9_./+@-]+$ ]] \
-  || die "PEERS_DIR '$PEERS_DIR' contains characters unsafe for kannel.conf/kannel.env"
+make_peers_dir kannel.conf/kannel.env
 
 # One kannel-up.sh at a time per PEERS_DIR (e.g. test suites started in parallel).
 exec 9>"$PEERS_DIR/.kannel-up.lock"
@@ -136,14 +108,10 @@ START_US=${EPOCHREALTIME/./}
 # --------------------------------------------------------------------------
 # 1. Packages (apt only when something is missing)
 # --------------------------------------------------------------------------
-missing=()
-for p in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $status == "install ok installed" ]] || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  [[ $EUID -eq 0 ]] || die "packages missing (${missing[*]}); run as root to install them"
-  log "installing missing packages: ${missing[*]}"
+missing_packages "${PACKAGES[@]}"
+if ((${#MISSING_PACKAGES[@]})); then
+  [[ $EUID -eq 0 ]] || die "packages missing (${MISSING_PACKAGES[*]}); run as root to install them"
+  log "installing missing packages: ${MISSING_PACKAGES[*]}"
   # kannel's postinst starts Debian's service (bearerbox on *:13000, wapbox)
   # via invoke-rc.d unless policy-rc.d says no.  Deny exactly that, unless
   # the host already has a policy-rc.d (which then decides; see step 2).
@@ -159,9 +127,7 @@ EOP
     chmod 0755 "$POLICY"
     trap 'rm -f "$POLICY"' EXIT
   fi
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+  apt_install "${PACKAGES[@]}"
   if [[ $(trap -p EXIT) ]]; then rm -f "$POLICY"; trap - EXIT; fi
   # No boot-time start either (sysv links; on systemd hosts also the unit).
   update-rc.d kannel disable >/dev/null 2>&1 || log "warning: 'update-rc.d kannel disable' failed"
@@ -203,14 +169,9 @@ if [[ -n $deb_pids ]]; then
   fi
   # Whatever the init script left (e.g. an smsbox it does not know about).
   for pid in $(debian_kannel_pids); do kill -TERM "$pid" 2>/dev/null || true; done
-  deadline=$((SECONDS + 10))
-  while [[ -n $(debian_kannel_pids) ]]; do
-    if ((SECONDS >= deadline)); then
-      for pid in $(debian_kannel_pids); do kill -KILL "$pid" 2>/dev/null || true; done
-      break
-    fi
-    sleep 0.1   # polling interval of a bounded wait for process exit
-  done
+  if ! wait_until_none 10 0.1 debian_kannel_pids; then
+    for pid in $(debian_kannel_pids); do kill -KILL "$pid" 2>/dev/null || true; done
+  fi
   deb_pids=$(debian_kannel_pids)
   [[ -z $deb_pids ]] || die "Debian's kannel service still running: ${deb_pids//$'\n'/ }"
   update-rc.d kannel disable >/dev/null 2>&1 || log "warning: 'update-rc.d kannel disable' failed"
@@ -382,6 +343,4 @@ KANNEL_SMSBOX_PID=$SMSBOX_PID
 KANNEL_FAKESMSC_PID=$FAKESMSC_PID
 EOF
 
-elapsed_ms=$(( (${EPOCHREALTIME/./} - START_US) / 1000 ))
-elapsed=$(printf '%d.%03d' $((elapsed_ms / 1000)) $((elapsed_ms % 1000)))
-log "Kannel up (sendsms $SENDSMS_URL, admin $ADMIN_URL, fake SMSC $HOST:$FAKESMSC_PORT) in ${elapsed}s; env: $ENV_FILE"
+log "Kannel up (sendsms $SENDSMS_URL, admin $ADMIN_URL, fake SMSC $HOST:$FAKESMSC_PORT) in $(seconds_since "$START_US")s; env: $ENV_FILE"

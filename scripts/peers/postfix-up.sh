@@ -21,10 +21,9 @@
 # Writes $PEERS_DIR/postfix.env (KEY=value lines) for the tests.
 # Must run as root (Postfix needs it).
 set -euo pipefail
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # SCRIPT_DIR, REPO_ROOT, PEERS_DIR, log, die, ...
 
-SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-REPO_ROOT=$(git -C "$SCRIPT_DIR" rev-parse --show-toplevel)
-PEERS_DIR=${PEERS_DIR:-$REPO_ROOT/target/peers}
 READY_TIMEOUT=${POSTFIX_READY_TIMEOUT:-30}
 
 HOST=127.0.0.1
@@ -46,25 +45,6 @@ MAIL_GID=$(getent group nogroup | cut -d: -f3)
 # libnet-ssleay-perl: swaks needs it for TLS (only a Recommends of swaks).
 PACKAGES=(postfix sasl2-bin libsasl2-modules libsasl2-modules-db swaks libnet-ssleay-perl openssl)
 
-log() { printf '[postfix-up] %s\n' "$*" >&2; }
-die() { printf '[postfix-up] ERROR: %s\n' "$*" >&2; exit 1; }
-# update_file DST MODE OWNER: install stdin as DST, but leave DST (and its
-# mtime) alone when the content is unchanged.  Postfix refuses to read a
-# main.cf modified within the last second ("let it cool down", up to ~2 s),
-# so rewriting an identical file would slow every rerun down.
-update_file() {
-  local dst=$1 mode=$2 owner=$3 tmp
-  tmp=$(mktemp "$dst.XXXXXX")
-  cat >"$tmp"
-  chmod "$mode" "$tmp"
-  chown "$owner" "$tmp"
-  if cmp -s "$tmp" "$dst" 2>/dev/null; then
-    rm -f "$tmp"
-    chmod "$mode" "$dst"; chown "$owner" "$dst"
-  else
-    mv -f "$tmp" "$dst"
-  fi
-}
 # quiet CMD...: run CMD, show its output only if it fails
 quiet() {
   local out
@@ -74,44 +54,9 @@ quiet() {
   fi
 }
 
-# PIDs of Postfix master processes of THIS instance (MAIL_CONFIG=$CONF_DIR)
-# that `postfix -c` can no longer see, e.g. because target/ was deleted
-# (cargo clean) while the instance was running.
-orphaned_masters() {
-  local master_bin pid
-  master_bin=$(postconf -dh daemon_directory)/master
-  # pgrep only lists candidates; each is verified by executable and env.
-  for pid in $(pgrep -x master || true); do
-    [[ $(readlink "/proc/$pid/exe" 2>/dev/null) == "$master_bin"* ]] || continue
-    grep -qzxF "MAIL_CONFIG=$CONF_DIR" "/proc/$pid/environ" 2>/dev/null && echo "$pid"
-  done
-  return 0
-}
-stop_orphaned_masters() {
-  local pids pid deadline
-  pids=$(orphaned_masters)
-  [[ -n $pids ]] || return 0
-  for pid in $pids; do
-    log "stopping orphaned master PID $pid of this instance (config dir gone)"
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  deadline=$((SECONDS + 10))
-  while [[ -n $(orphaned_masters) ]]; do
-    if ((SECONDS >= deadline)); then
-      # same escalation as `postfix stop`: kill the master's process group
-      for pid in $(orphaned_masters); do kill -KILL -- "-$pid" 2>/dev/null || true; done
-      break
-    fi
-    sleep 0.1   # polling interval of a bounded wait for process exit
-  done
-}
-
 [[ $EUID -eq 0 ]] || die "must run as root (Postfix master/smtpd need it)"
-mkdir -p "$PEERS_DIR"
-PEERS_DIR=$(cd "$PEERS_DIR" && pwd -P)
 # Paths end up unquoted in main.cf and postfix.env: keep them simple.
-[[ $PEERS_DIR =~ ^/[A-Za-z0-9_./+@-]+$ ]] \
-  || die "PEERS_DIR '$PEERS_DIR' contains characters unsafe for main.cf/postfix.env"
+make_peers_dir main.cf/postfix.env
 
 PF_DIR=$PEERS_DIR/postfix
 CONF_DIR=$PF_DIR/etc
@@ -134,18 +79,12 @@ START_US=${EPOCHREALTIME/./}
 # --------------------------------------------------------------------------
 # 1. Packages (apt only when something is missing)
 # --------------------------------------------------------------------------
-missing=()
-for p in "${PACKAGES[@]}"; do
-  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-  [[ $status == "install ok installed" ]] || missing+=("$p")
-done
-if ((${#missing[@]})); then
-  log "installing missing packages: ${missing[*]}"
+missing_packages "${PACKAGES[@]}"
+if ((${#MISSING_PACKAGES[@]})); then
+  log "installing missing packages: ${MISSING_PACKAGES[*]}"
   # Keep the package from configuring (and starting) a system MTA on port 25.
   echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update
-  apt-get install -y --no-install-recommends "${PACKAGES[@]}"
+  apt_install "${PACKAGES[@]}"
 fi
 
 # --------------------------------------------------------------------------
@@ -156,7 +95,7 @@ if [[ -f $CONF_DIR/main.cf && -f $CONF_DIR/master.cf ]] \
   log "stopping running instance"
   postfix -c "$CONF_DIR" stop
 fi
-stop_orphaned_masters
+stop_postfix_orphans "$CONF_DIR" "config dir gone"
 
 port_busy() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
 for port in $PLAIN_PORT $TLS_PORT $STARTTLS_PORT; do
@@ -494,6 +433,4 @@ TLS_WRONGNAME_CERT=$TLS_DIR/wrongname.pem
 TLS_WRONGNAME_KEY=$TLS_DIR/wrongname.key
 EOF
 
-elapsed_ms=$(( (${EPOCHREALTIME/./} - START_US) / 1000 ))
-elapsed=$(printf '%d.%03d' $((elapsed_ms / 1000)) $((elapsed_ms % 1000)))
-log "Postfix up on $HOST:{$PLAIN_PORT,$TLS_PORT,$STARTTLS_PORT} in ${elapsed}s; env: $ENV_FILE"
+log "Postfix up on $HOST:{$PLAIN_PORT,$TLS_PORT,$STARTTLS_PORT} in $(seconds_since "$START_US")s; env: $ENV_FILE"
