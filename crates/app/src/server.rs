@@ -42,7 +42,7 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
         return Err(invalid(errors));
     }
     let had_password = before.as_ref().is_some_and(|s| s.password.is_some());
-    let plan = settings.password.clone();
+    let replacing = matches!(settings.password, PasswordPlan::Replace(_));
 
     let saved = services
         .settings
@@ -50,8 +50,8 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
         .await
         .map_err(|e| internal(&e))?;
 
-    let password = match (plan, saved.password.is_some()) {
-        (PasswordPlan::Replace(_), _) => PasswordOutcome::Replaced,
+    let password = match (replacing, saved.password.is_some()) {
+        (true, _) => PasswordOutcome::Replaced,
         (_, true) => PasswordOutcome::Kept,
         (_, false) if had_password => PasswordOutcome::Removed,
         (_, false) => PasswordOutcome::None,
