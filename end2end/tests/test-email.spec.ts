@@ -211,9 +211,7 @@ test('without saved settings the dialog says so and the server refuses', async (
   await expect(dialog).toContainText('No SMTP settings are saved');
 
   await dialog.locator('#recipient').fill(`noc-${newToken()}@${postfixEnv().rcptDomain}`);
-  await dialog.getByRole('button', { name: 'Send Email' }).click();
-  await expect(dialog.locator('.result[data-outcome=error]')).toContainText('No SMTP settings are saved');
-  await expect(dialog.locator('.result[data-outcome=delivered]')).toHaveCount(0);
+  await expect(dialog.getByRole('button', { name: 'Send Email' })).toBeDisabled();
 
   const response = await request.post('/api/smtp/test-email', {
     data: { form: { recipient: 'noc@console.test', message: 'hi' } },

@@ -161,6 +161,9 @@ fn parse_address(raw: &str) -> Result<(String, String), String> {
         .rsplit_once('@')
         .ok_or("An email address needs an '@' followed by a domain, like name@example.net")?;
     check_local_part(local)?;
+    if domain.is_empty() {
+        return Err("Enter the domain after the '@', like name@example.net".to_owned());
+    }
     if domain.starts_with('[') {
         return Err("Address literals like [192.0.2.1] are not supported; use a domain".to_owned());
     }
@@ -277,7 +280,11 @@ mod tests {
                 .unwrap_err()
                 .contains("before the '@'")
         );
-        assert!(Mailbox::parse("alerts@").unwrap_err().starts_with("Domain"));
+        assert!(
+            Mailbox::parse("alerts@")
+                .unwrap_err()
+                .contains("domain after the '@'")
+        );
     }
 
     #[test]

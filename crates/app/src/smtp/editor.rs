@@ -350,15 +350,23 @@ fn PasswordFields(editor: Editor) -> impl IntoView {
             .form
             .with(|f| f.drops_stored_password(context.as_ref()))
     });
+    let user_cleared = move || editor.form.with(|f| f.user_name.trim().is_empty());
     let password_warning = Signal::derive(move || {
         will_drop.get().then(|| {
-            "The server, port, security, user name or trusted CA changed: the stored password \
-             will not be kept for the new destination. Enter it again."
-                .to_owned()
+            if user_cleared() {
+                "Without a user name the console sends without authentication: saving removes \
+                 the stored password."
+            } else {
+                "The server, port, security, user name or trusted CA changed: the stored \
+                 password will not be kept for the new destination. Enter it again."
+            }
+            .to_owned()
         })
     });
     let placeholder = move || {
-        if will_drop.get() {
+        if will_drop.get() && user_cleared() {
+            ""
+        } else if will_drop.get() {
             "Enter the password again"
         } else if password_stored() {
             "Stored (leave empty to keep)"

@@ -104,7 +104,11 @@ pub(super) fn TestEmailDialog(
                     </textarea>
                 </Field>
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || pending.get()>
+                    <button
+                        type="submit"
+                        class="primary"
+                        disabled=move || pending.get() || stored.with(Option::is_none)
+                    >
                         {move || if pending.get() { "Sending…" } else { "Send Email" }}
                     </button>
                     <button type="button" on:click=move |_| open.set(false)>"Close"</button>
@@ -215,9 +219,13 @@ fn UsedSettings(used: SettingsUsed) -> impl IntoView {
             <dt>"Server"</dt>
             <dd>{format!("{}:{}", used.server, used.port)} {address}</dd>
             <dt>"Connection security"</dt>
-            <dd>{used.security.label()} {used.custom_ca.then_some(", trusting the configured CA")}</dd>
+            <dd>
+                {used.security.label()}
+                {(used.custom_ca && used.security.is_encrypted())
+                    .then_some(", trusting the configured CA")}
+            </dd>
             <dt>"Authentication"</dt>
-            <dd>{used.user_name.map(|u| format!("as {u}")).unwrap_or_else(|| "none".to_owned())}</dd>
+            <dd>{used.user_name.map(|u| format!("As {u}")).unwrap_or_else(|| "None".to_owned())}</dd>
             <dt>"From"</dt>
             <dd>{used.from}</dd>
             <dt>"Timeout per step"</dt>

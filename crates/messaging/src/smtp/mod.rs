@@ -195,12 +195,17 @@ impl SmtpTransport {
             .supports_feature(Extension::StartTls)
         {
             abort(connection, attempt).await;
-            return Err(attempt.fail(
-                FailureKind::StartTlsNotOffered,
-                stage,
-                "Start TLS is selected but the server does not offer STARTTLS; nothing was \
-                 sent, no credentials included",
-            ));
+            return Err(attempt
+                .fail(
+                    FailureKind::StartTlsNotOffered,
+                    stage,
+                    "Start TLS is selected but the server does not offer STARTTLS; nothing was \
+                     sent, no credentials included",
+                )
+                .with_default_hint(
+                    "Use the server's submission port (usually 587) with Start TLS, or choose \
+                     None if this server only speaks plain SMTP on a trusted network",
+                ));
         }
         let parameters =
             tls::starttls_parameters(&config.server.host(), config.ca_certificate.as_deref())
