@@ -13,6 +13,8 @@ import {
   reloadConsole,
   resetViaApi,
   save,
+  saveViaApi,
+  startTlsForm,
 } from './support';
 
 const FROM_WITH_DISPLAY_NAME = '"Doe, Zoë" <alerts@console.test>';
@@ -149,4 +151,19 @@ test('the server refuses to move a stored password to another port', async ({ re
   const body = await response.json();
   expect(body.Invalid.map((e: { field: string }) => e.field)).toContain('password');
   expect((await getSettings(request)).port).toBe(env.startTlsPort);
+});
+
+test('clearing the user name says the stored password will be removed, and saving removes it', async ({ page, request }) => {
+  await saveViaApi(request, startTlsForm());
+  await gotoConsole(page);
+  await expect(page.locator('[data-testid=password-state]')).toContainText('A password is stored');
+
+  await page.locator('#user_name').fill('');
+
+  await expect(fieldWarning(page, 'password')).toContainText('removes the stored password');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.locator('.banner.success')).toContainText('The stored password was removed');
+  const settings = await getSettings(request);
+  expect(settings.password_stored).toBe(false);
+  expect(settings.user_name).toBeNull();
 });

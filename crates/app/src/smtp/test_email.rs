@@ -224,8 +224,8 @@ fn UsedSettings(used: SettingsUsed) -> impl IntoView {
                 {(used.custom_ca && used.security.is_encrypted())
                     .then_some(", trusting the configured CA")}
             </dd>
-            <dt>"Authentication"</dt>
-            <dd>{used.user_name.map(|u| format!("As {u}")).unwrap_or_else(|| "None".to_owned())}</dd>
+            <dt>"User name"</dt>
+            <dd>{used.user_name.unwrap_or_else(|| "None (no authentication)".to_owned())}</dd>
             <dt>"From"</dt>
             <dd>{used.from}</dd>
             <dt>"Timeout per step"</dt>
