@@ -16,14 +16,25 @@ cargo fmt --all -- --check
 cargo clippy -p model -p messaging -p server --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
+logs="${REPO_ROOT}/target/test-logs"
+mkdir -p "${logs}"
+
 log "unit and integration tests"
-cargo test -p model -p messaging -p server
+cargo test -p model -p messaging -p server 2>&1 | tee "${logs}/cargo-test.log"
 
 log "release build"
 "${REPO_ROOT}/scripts/build-site.sh" --release
 
 log "browser tests"
-(cd end2end && npx playwright test)
+(cd end2end && npx playwright test) 2>&1 | tee "${logs}/playwright.log"
 
 log "first-load benchmark"
 "${REPO_ROOT}/scripts/bench-first-load.sh"
+
+# One closing line for every test run above (each step already stopped the script on failure).
+cargo_passed=$(grep -o 'test result: ok\. [0-9]* passed' "${logs}/cargo-test.log" \
+    | awk '{sum += $4} END {print sum + 0}')
+browser_passed=$(grep -oE '^ *[0-9]+ passed' "${logs}/playwright.log" | awk '{print $1}' | tail -n 1)
+echo "cargo: ${cargo_passed} passed, 0 failed"
+echo "browser: ${browser_passed:-0} passed, 0 failed"
+echo "tests: $((cargo_passed + ${browser_passed:-0})) passed, 0 failed"
