@@ -2,11 +2,14 @@
 
 use crate::config::Config;
 use crate::guard::{self, AllowedHosts};
-use app::{App, OUTPUT_NAME, shell};
+use app::{OUTPUT_NAME, shell};
 use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::http::{HeaderValue, header};
+use axum::response::Html;
+use axum::routing::{any, get};
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list};
 use messaging::{EmailService, SecretCipher, Services, SettingsStore, SmtpTransport};
 use std::future::Future;
 use tokio::net::TcpListener;
@@ -57,8 +60,29 @@ pub fn router(services: Services, config: &Config) -> Router {
         .site_root(site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .build();
-    let routes = generate_route_list(App);
+    // Rendering spawns tasks on Leptos' executor; a second call finds it set, which is fine.
+    let _ = any_spawner::Executor::init_tokio();
     let context = move || provide_context(services.clone());
+    // The settings are rendered into the first HTML (no streaming placeholders), so the form
+    // is there even before, or without, the WASM.
+    let page = {
+        let (context, options) = (context.clone(), options.clone());
+        move |request: Request| {
+            let (context, options) = (context.clone(), options.clone());
+            async move {
+                let render = leptos_axum::render_app_async_with_context(context, move || {
+                    shell(options.clone())
+                });
+                render(request).await
+            }
+        }
+    };
+    let server_functions = {
+        let context = context.clone();
+        move |request: Request| {
+            leptos_axum::handle_server_fns_with_context(context.clone(), request)
+        }
+    };
 
     let bundle = ServeDir::new(site_root.join("pkg"))
         .precompressed_br()
@@ -78,13 +102,12 @@ pub fn router(services: Services, config: &Config) -> Router {
     let favicon = ServeFile::new(site_root.join("favicon.svg"));
 
     Router::new()
-        .leptos_routes_with_context(&options, routes, context, {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+        .route("/", get(page.clone()))
+        .route("/messaging/smtp", get(page))
+        .route("/api/{*function}", any(server_functions))
         .nest_service("/pkg", bundle)
         .route_service("/favicon.svg", favicon)
-        .fallback(leptos_axum::file_and_error_handler(shell))
+        .fallback(not_found)
         .layer(CompressionLayer::new().br(true).gzip(true))
         // Pages and API answers carry settings: never cache them.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -118,7 +141,14 @@ pub fn router(services: Services, config: &Config) -> Router {
                 // a 502 but not a console fault).
                 .on_failure(()),
         )
-        .with_state(options)
+}
+
+async fn not_found() -> (StatusCode, Html<&'static str>) {
+    let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <title>Not found</title><link rel=\"stylesheet\" href=\"/pkg/console.css\"></head>\
+        <body><main class=\"page\"><h1>Page not found</h1>\
+        <p><a href=\"/messaging/smtp\">Go to Messaging Setup</a></p></main></body></html>";
+    (StatusCode::NOT_FOUND, Html(page))
 }
 
 /// Binds the configured address; kept apart so the caller can print the URL before serving.
