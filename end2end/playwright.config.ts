@@ -4,8 +4,8 @@
 // The webServer below starts ../target/release/messaging-console on 127.0.0.1:3100 with a
 // fresh database (../target/e2e is deleted first) every run. The tests share that one server
 // and run one at a time; each puts the server in a known state through the API first.
-// Prerequisites: the release build (scripts/build-site.sh --release) and Postfix
-// (scripts/peers/postfix-up.sh).
+// Prerequisites: the release build (scripts/build-site.sh --release), Postfix
+// (scripts/peers/postfix-up.sh) and Kannel (scripts/peers/kannel-up.sh).
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
 import { CHROMIUM_LAUNCH_OPTIONS } from './chromium.mjs';

@@ -27,25 +27,31 @@ else
     server_flags=()
 fi
 
-log "building the browser bundle (${wasm_profile})"
-cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "${wasm_profile}"
-wasm-bindgen --target web --no-typescript --out-dir "${pkg}" --out-name console \
-    "target/wasm32-unknown-unknown/${wasm_dir}/frontend.wasm"
-
-if [ "${profile}" = "release" ]; then
-    log "optimising the WASM with wasm-opt $(wasm-opt --version | awk '{print $3}')"
-    # The features rustc enables by default for wasm32-unknown-unknown.
-    wasm-opt -Oz --strip-debug --strip-producers \
-        --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-        --enable-mutable-globals --enable-reference-types --enable-multivalue \
-        "${pkg}/console_bg.wasm" -o "${pkg}/console_bg.wasm"
-fi
+# One bundle per page (the feature names the page, the second word its output name), so the
+# first load of a page carries only its own code. Each is a separate cargo build: features
+# would otherwise be unified into one bundle with both pages.
+for bundle in "smtp-page console" "sms-page console-sms"; do
+    read -r feature name <<<"${bundle}"
+    log "building the browser bundle ${name} (${wasm_profile})"
+    cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "${wasm_profile}" \
+        --features "${feature}"
+    wasm-bindgen --target web --no-typescript --out-dir "${pkg}" --out-name "${name}" \
+        "target/wasm32-unknown-unknown/${wasm_dir}/frontend.wasm"
+    if [ "${profile}" = "release" ]; then
+        log "optimising ${name} with wasm-opt $(wasm-opt --version | awk '{print $3}')"
+        # The features rustc enables by default for wasm32-unknown-unknown.
+        wasm-opt -Oz --strip-debug --strip-producers \
+            --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+            --enable-mutable-globals --enable-reference-types --enable-multivalue \
+            "${pkg}/${name}_bg.wasm" -o "${pkg}/${name}_bg.wasm"
+    fi
+done
 
 cp style/console.css "${pkg}/console.css"
 cp -r public/. "${site}/"
 
 log "precompressing the bundle (brotli, gzip)"
-for file in "${pkg}"/console.js "${pkg}"/console_bg.wasm "${pkg}"/console.css; do
+for file in "${pkg}"/*.js "${pkg}"/*.wasm "${pkg}"/console.css; do
     gzip -9 -k -f "${file}"
     brotli -q 11 -k -f "${file}"
 done

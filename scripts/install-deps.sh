@@ -2,6 +2,9 @@
 # Installs everything the console's build and tests need, skipping what is already there:
 # Debian packages (Chromium, Postfix with SASL, swaks, brotli), the WASM target, the pinned
 # wasm-bindgen CLI and the npm packages of end2end/ (Playwright, wasm-opt).
+# Kannel (kannel, kannel-extras) is not installed here but by scripts/peers/kannel-up.sh, which
+# installs it with a policy-rc.d that keeps Debian's kannel service (port 13000, all interfaces)
+# from starting and disables its boot links; installed from here, that service would start.
 # Usage: scripts/install-deps.sh [--build-only]   (--build-only: just what building needs)
 source "$(dirname "$0")/lib.sh"
 

@@ -2,7 +2,7 @@
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
-use model::{DeliveryFailure, FieldErrors};
+use model::{DeliveryFailure, FieldErrors, SmsFailure};
 use serde::{Deserialize, Serialize};
 
 /// What can go wrong behind a console action, in terms the page can show.
@@ -23,6 +23,24 @@ pub enum ConsoleError {
     /// The mail server was tried and the send failed (boxed: the report is large and rare).
     #[error("{0}")]
     Delivery(Box<DeliveryFailure>),
+    /// An action needs a saved SMS gateway and there is none.
+    #[error("No SMS gateway is saved yet: configure one on the SMS Gateway page first")]
+    SmsNotConfigured,
+    /// The gateway needs a secret and none is usable (removed, or the key changed).
+    #[error(
+        "The gateway's password or token is not stored (or the encryption key changed): enter \
+         it again on the SMS Gateway page and save"
+    )]
+    SmsSecretMissing,
+    /// Email-to-SMS was chosen but the SMTP server is not ready.
+    #[error(
+        "Email-to-SMS sends through the SMTP server, which is not ready: {0}. Set it up on the \
+         SMTP Server page"
+    )]
+    SmtpNeededForSms(String),
+    /// The SMS gateway was tried and did not take the message.
+    #[error("{0}")]
+    SmsFailed(Box<SmsFailure>),
     /// Something failed inside the console; the log has the cause under this reference.
     #[error(
         "The console could not complete this (reference {reference}); the server log has the \

@@ -33,6 +33,17 @@ pub fn server_reply(reply: &str) -> String {
     masked.join(" ").escape_debug().to_string()
 }
 
+/// `+447700900123` becomes `+44*******23`: the country is kept, the subscriber is not.
+pub fn phone_number(number: &str) -> String {
+    let characters: Vec<char> = number.chars().collect();
+    if characters.len() <= 6 {
+        return "***".to_owned();
+    }
+    let head: String = characters[..3].iter().collect();
+    let tail: String = characters[characters.len() - 2..].iter().collect();
+    format!("{head}{}{tail}", "*".repeat(characters.len() - 5))
+}
+
 fn first_char_then_stars(value: &str) -> String {
     match value.chars().next() {
         Some(first) => format!("{first}***"),

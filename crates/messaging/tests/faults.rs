@@ -5,8 +5,8 @@
 mod support;
 
 use messaging::SmtpConfig;
-use messaging::SmtpTransport;
 use messaging::smtp::Envelope;
+use messaging::{OutboundPolicy, SmtpTransport};
 use model::SmtpStage;
 use model::{ConnectionSecurity, Delivered, DeliveryFailure, FailureKind, Mailbox, ServerName};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::{closed_port, loopback_listener};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
-use tokio::net::TcpStream;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
@@ -802,4 +802,26 @@ async fn a_greeting_that_never_ends_is_cut_off_instead_of_filling_memory() {
         "summary: {}",
         failure.summary
     );
+}
+
+#[tokio::test]
+async fn a_relay_the_outbound_policy_denies_is_refused_before_any_connection() {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let deny = OutboundPolicy::parse_blocks("127.0.0.0/8").unwrap();
+    let policy = Arc::new(OutboundPolicy::new(Vec::new(), deny, None));
+    let transport = SmtpTransport::new("tests.console.test").with_policy(policy);
+
+    let outcome = transport
+        .send(&config(port, ConnectionSecurity::None), &envelope())
+        .await;
+
+    let failure = outcome.expect_err("the policy must refuse the relay");
+    assert_eq!(failure.kind, FailureKind::BlockedByPolicy, "{failure:#?}");
+    assert_eq!(failure.stage, SmtpStage::Resolve);
+    assert!(failure.summary.contains("127.0.0.0/8"), "{failure:#?}");
+    // The send is over: a connection it made would be waiting in the backlog already, and a
+    // zero timeout still polls the accept once.
+    let accepted = tokio::time::timeout(Duration::ZERO, listener.accept()).await;
+    assert!(accepted.is_err(), "the console connected anyway");
 }

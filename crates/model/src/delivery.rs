@@ -109,8 +109,14 @@ pub enum FailureKind {
     ConnectionClosed,
     /// The server answered the greeting or EHLO with a refusal (e.g. 421, 554).
     SessionRefused,
-    /// The server answered something that is not valid SMTP.
+    /// The server answered something that is not valid SMTP (or, for a gateway, not HTTP).
     Protocol,
+    /// The SMS gateway answered but refused the message, or its reply failed the success rule.
+    GatewayRejected,
+    /// The SMS gateway answered with a redirect, which the console does not follow.
+    Redirected,
+    /// The operator's outbound policy does not allow connecting to the server's address.
+    BlockedByPolicy,
 }
 
 impl FailureKind {
@@ -133,6 +139,9 @@ impl FailureKind {
             FailureKind::ConnectionClosed => "connection_closed",
             FailureKind::SessionRefused => "session_refused",
             FailureKind::Protocol => "protocol",
+            FailureKind::GatewayRejected => "gateway_rejected",
+            FailureKind::Redirected => "redirected",
+            FailureKind::BlockedByPolicy => "blocked_by_policy",
         }
     }
 }

@@ -130,7 +130,7 @@ fn check_ipv6(ip: Ipv6Addr) -> Result<Ipv6Addr, String> {
 }
 
 /// What the admin typed, cut short for quoting back in a message.
-fn excerpt(input: &str) -> String {
+pub(crate) fn excerpt(input: &str) -> String {
     const MAX_CHARS: usize = 60;
     if input.chars().count() <= MAX_CHARS {
         input.to_owned()

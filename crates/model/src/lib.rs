@@ -14,10 +14,13 @@ pub mod mailbox;
 pub mod pem;
 pub mod phone;
 pub mod secret;
+pub mod sms;
 pub mod sms_text;
 pub mod smtp;
 pub mod test_email;
+pub mod test_sms;
 pub mod text;
+pub mod web_url;
 
 pub use delivery::{Delivered, DeliveryFailure, FailureKind, SettingsUsed, SmtpStage};
 pub use field::{FieldError, FieldErrors, FieldId};
@@ -25,9 +28,16 @@ pub use host::ServerName;
 pub use mailbox::Mailbox;
 pub use phone::PhoneNumber;
 pub use secret::SecretText;
+pub use sms::outcome::{SentLength, SmsFailure, SmsSent};
+pub use sms::{
+    GatewayConfig, GatewayKind, GatewaySummary, SmsGatewayForm, SmsGatewaySettings, SmsGatewayView,
+    StoredGateway,
+};
 pub use sms_text::{SmsEncoding, SmsLength};
 pub use smtp::{
     ConnectionSecurity, Destination, PasswordInput, PasswordPlan, SmtpForm, SmtpSettings,
     SmtpSettingsView, StoredSmtp,
 };
 pub use test_email::{TestEmail, TestEmailForm};
+pub use test_sms::{TestSms, TestSmsForm};
+pub use web_url::WebUrl;

@@ -415,7 +415,7 @@ fn parse_port(input: &str) -> Result<u16, String> {
     }
 }
 
-fn parse_timeout(input: &str) -> Result<u32, String> {
+pub(crate) fn parse_timeout(input: &str) -> Result<u32, String> {
     let trimmed = input.trim();
     let (min, max) = (*TIMEOUT_RANGE_SECS.start(), *TIMEOUT_RANGE_SECS.end());
     if trimmed.is_empty() {
@@ -432,7 +432,7 @@ fn parse_timeout(input: &str) -> Result<u32, String> {
 }
 
 /// Digits only: no sign, no spaces inside, no exponent.
-fn parse_whole_number(input: &str) -> Option<u32> {
+pub(crate) fn parse_whole_number(input: &str) -> Option<u32> {
     if input.is_empty() || !input.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -452,7 +452,7 @@ fn parse_user_name(input: &str) -> Result<Option<String>, String> {
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
 
-fn parse_ca(input: &str) -> Result<Option<String>, String> {
+pub(crate) fn parse_ca(input: &str) -> Result<Option<String>, String> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Ok(None);

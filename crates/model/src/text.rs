@@ -11,11 +11,16 @@ pub fn first_control_character(value: &str) -> Option<String> {
         .map(describe_control)
 }
 
-/// Like [`first_control_character`] but lets line breaks and tabs through, for message bodies.
+/// Like [`first_control_character`] but lets line breaks and tabs through, for message bodies,
+/// and the zero-width joiner and non-joiner, which emoji sequences and Persian and Indic
+/// scripts need.
 pub fn first_control_character_in_body(value: &str) -> Option<String> {
     value
         .chars()
-        .find(|c| (c.is_control() || is_invisible_format(*c)) && !matches!(c, '\n' | '\r' | '\t'))
+        .find(|c| {
+            (c.is_control() || is_invisible_format(*c))
+                && !matches!(c, '\n' | '\r' | '\t' | '\u{200C}' | '\u{200D}')
+        })
         .map(describe_control)
 }
 

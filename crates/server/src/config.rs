@@ -9,9 +9,12 @@
 //! | `CONSOLE_SITE_ROOT` | folder with the built browser bundle (`pkg/`) and `public/` files | `target/site` |
 //! | `CONSOLE_EHLO_NAME` | the name this console gives in SMTP EHLO | `localhost` |
 //! | `CONSOLE_ALLOWED_HOSTS` | host names (comma-separated) the console answers to, besides IP addresses and `localhost` | none |
+//! | `CONSOLE_OUTBOUND_ALLOW` | CIDR blocks (comma-separated) mail and SMS may go to; when set, nothing else | unset: all but the refused |
+//! | `CONSOLE_OUTBOUND_DENY` | CIDR blocks mail and SMS never go to | none (link-local, metadata, multicast are refused anyway) |
+//! | `CONSOLE_OUTBOUND_PORTS` | ports (and ranges, `8000-8999`) mail and SMS may go to | any |
 //! | `RUST_LOG` | log filter (tracing `EnvFilter` syntax) | `info` |
 
-use messaging::{DatabaseLocation, KeySource};
+use messaging::{DatabaseLocation, KeySource, OutboundPolicy};
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -31,6 +34,8 @@ pub struct Config {
     pub ehlo_name: String,
     /// Host names the console answers to besides IP addresses and `localhost`.
     pub allowed_hosts: Vec<String>,
+    /// Where mail and SMS may be sent.
+    pub outbound: OutboundPolicy,
 }
 
 /// A configuration value that cannot be used.
@@ -83,6 +88,7 @@ impl Config {
                 problem,
             });
         }
+        let outbound = outbound_policy(&lookup)?;
         Ok(Config {
             listen,
             database: DatabaseLocation::SqliteFile(database_path),
@@ -94,8 +100,30 @@ impl Config {
             allowed_hosts: lookup("CONSOLE_ALLOWED_HOSTS")
                 .map(|names| names.split(',').map(str::to_owned).collect())
                 .unwrap_or_default(),
+            outbound,
         })
     }
+}
+
+fn outbound_policy(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<OutboundPolicy, ConfigError> {
+    let blocks = |variable: &'static str| {
+        lookup(variable)
+            .map(|text| OutboundPolicy::parse_blocks(&text))
+            .transpose()
+            .map_err(|problem| ConfigError { variable, problem })
+    };
+    let allow = blocks("CONSOLE_OUTBOUND_ALLOW")?.unwrap_or_default();
+    let deny = blocks("CONSOLE_OUTBOUND_DENY")?.unwrap_or_default();
+    let ports = lookup("CONSOLE_OUTBOUND_PORTS")
+        .map(|text| OutboundPolicy::parse_ports(&text))
+        .transpose()
+        .map_err(|problem| ConfigError {
+            variable: "CONSOLE_OUTBOUND_PORTS",
+            problem,
+        })?;
+    Ok(OutboundPolicy::new(allow, deny, ports))
 }
 
 #[cfg(test)]
@@ -139,6 +167,13 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(error.variable, "CONSOLE_SECRET_KEY");
+    }
+
+    #[test]
+    fn a_bad_outbound_block_names_its_variable() {
+        let error = config(&[("CONSOLE_OUTBOUND_DENY", "10.0.0.0/40")]).unwrap_err();
+
+        assert_eq!(error.variable, "CONSOLE_OUTBOUND_DENY");
     }
 
     #[test]

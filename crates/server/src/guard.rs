@@ -41,7 +41,13 @@ impl AllowedHosts {
     }
 }
 
-/// Refuses requests for unknown host names and cross-site state changes.
+/// Largest request body accepted, in bytes: the largest form (a CA certificate of 64 KiB,
+/// escaped in JSON) fits with room to spare.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Refuses requests for unknown host names, cross-site state changes, and bodies announced
+/// larger than [`MAX_BODY_BYTES`] (a body that grows past it while streaming is cut by the
+/// limit layer in `startup`).
 pub async fn check_request(
     State(allowed): State<AllowedHosts>,
     request: Request,
@@ -66,6 +72,17 @@ pub async fn check_request(
     if changes_state(request.method()) && is_cross_site(&request, authority) {
         tracing::warn!(path = request.uri().path(), "cross-site request refused");
         return refuse(StatusCode::FORBIDDEN, "Cross-site request refused.");
+    }
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The request is larger than the 256 KiB the console accepts.",
+        );
     }
     next.run(request).await
 }

@@ -2,7 +2,7 @@
 
 use crate::config::Config;
 use crate::guard::{self, AllowedHosts};
-use app::{OUTPUT_NAME, shell};
+use app::{Page, shell};
 use axum::Router;
 use axum::extract::Request;
 use axum::http::StatusCode;
@@ -10,7 +10,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::Html;
 use axum::routing::{any, get};
 use leptos::prelude::*;
-use messaging::{EmailService, SecretCipher, Services, SettingsStore, SmtpTransport};
+use messaging::{
+    EmailService, HttpClient, SecretCipher, Services, SettingsStore, SmsService, SmtpTransport,
+};
 use std::future::Future;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -46,8 +48,17 @@ pub enum StartupError {
 pub async fn build_services(config: &Config) -> Result<Services, StartupError> {
     let cipher = SecretCipher::load(&config.secret_key)?;
     let settings = SettingsStore::open(&config.database, cipher).await?;
-    let email = EmailService::new(settings.clone(), SmtpTransport::new(&config.ehlo_name));
-    Ok(Services { settings, email })
+    let policy = std::sync::Arc::new(config.outbound.clone());
+    let smtp = SmtpTransport::new(&config.ehlo_name).with_policy(policy.clone());
+    let email = EmailService::new(settings.clone(), smtp);
+    let http =
+        HttpClient::new(concat!("messaging-setup/", env!("CARGO_PKG_VERSION"))).with_policy(policy);
+    let sms = SmsService::new(settings.clone(), http, email.clone());
+    Ok(Services {
+        settings,
+        email,
+        sms,
+    })
 }
 
 /// The complete router: pages, server functions under `/api`, and the static bundle, behind
@@ -55,11 +66,18 @@ pub async fn build_services(config: &Config) -> Result<Services, StartupError> {
 pub fn router(services: Services, config: &Config) -> Router {
     let site_root = config.site_root.as_path();
     let allowed_hosts = AllowedHosts::new(config.allowed_hosts.iter().cloned());
-    let options = LeptosOptions::builder()
-        .output_name(OUTPUT_NAME)
-        .site_root(site_root.to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .build();
+    // Each page is hydrated by a bundle of its own (see `app::Page::bundle`).
+    let options_for = {
+        let site_root = site_root.to_string_lossy().into_owned();
+        move |page: Page| {
+            LeptosOptions::builder()
+                .output_name(page.bundle())
+                .site_root(site_root.clone())
+                .site_pkg_dir("pkg")
+                .build()
+        }
+    };
+    let options = [options_for(Page::SmtpServer), options_for(Page::SmsGateway)];
     // Rendering spawns tasks on Leptos' executor; a second call finds it set, which is fine.
     let _ = any_spawner::Executor::init_tokio();
     let context = move || provide_context(services.clone());
@@ -68,7 +86,12 @@ pub fn router(services: Services, config: &Config) -> Router {
     let page = {
         let (context, options) = (context.clone(), options.clone());
         move |request: Request| {
-            let (context, options) = (context.clone(), options.clone());
+            let page = Page::at(request.uri().path());
+            let options = match page {
+                Page::SmtpServer => options[0].clone(),
+                Page::SmsGateway => options[1].clone(),
+            };
+            let context = context.clone();
             async move {
                 let render = leptos_axum::render_app_async_with_context(context, move || {
                     shell(options.clone())
@@ -103,7 +126,8 @@ pub fn router(services: Services, config: &Config) -> Router {
 
     Router::new()
         .route("/", get(page.clone()))
-        .route("/messaging/smtp", get(page))
+        .route("/messaging/smtp", get(page.clone()))
+        .route("/messaging/sms", get(page))
         .route("/api/{*function}", any(server_functions))
         .nest_service("/pkg", bundle)
         .route_service("/favicon.svg", favicon)
@@ -125,6 +149,9 @@ pub fn router(services: Services, config: &Config) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            guard::MAX_BODY_BYTES,
         ))
         // One INFO line per request: method, path, status and latency. Bodies and headers
         // (where a future session cookie would sit) are not logged.

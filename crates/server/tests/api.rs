@@ -2,109 +2,13 @@
 //! fresh SQLite file per test. No SMTP server is needed here: sending is covered by the
 //! messaging crate's tests against Postfix, and by the browser tests.
 
+mod support;
+
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::config::Config;
-use server::startup;
-use std::path::PathBuf;
-use tempfile::TempDir;
-use tokio::sync::oneshot;
+use support::{TestConsole, field_errors};
 
 const PASSWORD: &str = "Tr0ub4dor&3 unique-console-password";
-
-/// A console running on a free loopback port, stopped when dropped.
-struct TestConsole {
-    base: String,
-    client: reqwest::Client,
-    stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<()>>,
-    _dir: TempDir,
-    database: PathBuf,
-}
-
-impl TestConsole {
-    async fn start() -> TestConsole {
-        let dir = tempfile::tempdir().unwrap();
-        Self::start_in(dir).await
-    }
-
-    async fn start_in(dir: TempDir) -> TestConsole {
-        let database = dir.path().join("console.sqlite3");
-        let config = Config::from_lookup(|name| match name {
-            "CONSOLE_LISTEN" => Some("127.0.0.1:0".to_owned()),
-            "CONSOLE_DATABASE" => Some(database.to_string_lossy().into_owned()),
-            "CONSOLE_SITE_ROOT" => Some(dir.path().join("site").to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .unwrap();
-        let services = startup::build_services(&config).await.unwrap();
-        let listener = startup::bind(&config).await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let router = startup::router(services, &config);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(async move {
-            startup::serve(listener, router, async {
-                let _ = stopped.await;
-            })
-            .await
-            .unwrap();
-        });
-        TestConsole {
-            base,
-            client: reqwest::Client::new(),
-            stop: Some(stop),
-            server: Some(server),
-            _dir: dir,
-            database,
-        }
-    }
-
-    /// Stops the server and hands back its folder, so a new console can reopen it.
-    async fn shut_down(mut self) -> TempDir {
-        let _ = self.stop.take().unwrap().send(());
-        self.server.take().unwrap().await.unwrap();
-        let placeholder = tempfile::tempdir().unwrap();
-        std::mem::replace(&mut self._dir, placeholder)
-    }
-
-    async fn settings(&self) -> Value {
-        let response = self
-            .client
-            .get(self.url("/api/smtp/settings"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
-        response.json().await.unwrap()
-    }
-
-    async fn save(&self, form: Value) -> (StatusCode, String) {
-        let response = self
-            .client
-            .post(self.url("/api/smtp/save"))
-            .json(&json!({ "form": form }))
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
-    async fn reset(&self) -> (StatusCode, String) {
-        let response = self
-            .client
-            .post(self.url("/api/smtp/reset"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("")
-            .send()
-            .await
-            .unwrap();
-        (response.status(), response.text().await.unwrap())
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
 
 fn valid_form() -> Value {
     json!({
@@ -117,21 +21,6 @@ fn valid_form() -> Value {
         "timeout_secs": "30",
         "ca_certificate": ""
     })
-}
-
-fn field_errors(body: &str) -> Vec<(String, String)> {
-    let value: Value = serde_json::from_str(body).unwrap();
-    value["Invalid"]
-        .as_array()
-        .unwrap_or_else(|| panic!("expected field errors, got {body}"))
-        .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_owned(),
-                e["message"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -416,4 +305,47 @@ async fn a_host_name_the_console_does_not_know_is_refused() {
         .unwrap();
 
     assert_eq!(response.status(), StatusCode::MISDIRECTED_REQUEST);
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_with_the_hydration_script_s_nonce() {
+    let console = TestConsole::start().await;
+
+    for path in ["/messaging/smtp", "/messaging/sms"] {
+        let response = console.client.get(console.url(path)).send().await.unwrap();
+
+        let policy = response
+            .headers()
+            .get("content-security-policy")
+            .unwrap_or_else(|| panic!("{path} has no CSP"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let html = response.text().await.unwrap();
+        let nonce = policy
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .unwrap_or_else(|| panic!("no nonce in {policy}"));
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
+            "{path}: {policy}"
+        );
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(!policy.contains("unsafe-inline"), "{policy}");
+    }
+}
+
+#[tokio::test]
+async fn an_oversized_request_is_refused_with_413_and_nothing_changes() {
+    let console = TestConsole::start().await;
+    console.save(valid_form()).await;
+    let mut form = valid_form();
+    form["ca_certificate"] = json!("A".repeat(300 * 1024));
+
+    let (status, body) = console.save(form).await;
+
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body.contains("256 KiB"), "{body}");
+    assert_eq!(console.settings().await["port"], json!(587));
 }

@@ -1,55 +1,32 @@
 //! Reset: removes the stored SMTP settings after a confirmation.
 
-use super::editor::{Editor, Notice};
+use super::editor::Editor;
 use crate::api::reset_smtp_settings;
-use crate::form::Dialog;
+use crate::form::{ResetDialog, reset_notice};
 use leptos::prelude::*;
+
+/// The banner once the settings are gone.
+const REMOVED: &str = "SMTP settings removed, including any stored password. Email \
+    notifications stay off until new settings are saved.";
 
 /// Asks before removing the settings, then shows the defaults again.
 #[component]
-pub(super) fn ResetDialog(open: RwSignal<bool>, editor: Editor) -> impl IntoView {
-    let reset = Action::new(|_: &()| reset_smtp_settings());
-    Effect::new(move |_| match reset.value().get() {
-        Some(Ok(removed)) => {
-            editor.cleared();
-            let message = if removed {
-                "SMTP settings removed, including any stored password. Email notifications stay \
-                 off until new settings are saved."
-            } else {
-                "Nothing was saved; the form shows the defaults."
-            };
-            editor.notice.set(Some(Notice::Success(message.to_owned())));
-            open.set(false);
-        }
-        Some(Err(error)) => {
-            editor
-                .notice
-                .set(Some(Notice::Failure(format!("Not reset. {error}"))));
-            open.set(false);
-        }
-        None => {}
+pub(super) fn SmtpResetDialog(open: RwSignal<bool>, editor: Editor) -> impl IntoView {
+    let done = Callback::new(move |result| match reset_notice(result, REMOVED) {
+        Ok(notice) => editor.cleared(notice),
+        Err(notice) => editor.state.notice.set(Some(notice)),
     });
-    let pending = reset.pending();
     view! {
-        <Dialog title="Reset SMTP settings" name="reset-dialog" open>
-            <p>
-                "This removes the saved SMTP server settings, including any stored password, "
-                "and discards unsaved changes on the page. Email notifications cannot be sent "
-                "until new settings are saved."
-            </p>
-            <div class="actions">
-                <button
-                    type="button"
-                    class="danger"
-                    disabled=move || pending.get()
-                    on:click=move |_| {
-                        reset.dispatch(());
-                    }
-                >
-                    {move || if pending.get() { "Resetting…" } else { "Reset settings" }}
-                </button>
-                <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
-            </div>
-        </Dialog>
+        <ResetDialog
+            title="Reset SMTP settings"
+            name="reset-dialog"
+            warning="This removes the saved SMTP server settings, including any stored \
+                     password, and discards unsaved changes on the page. Email notifications \
+                     cannot be sent until new settings are saved."
+            confirm="Reset settings"
+            open
+            reset=reset_smtp_settings
+            done
+        />
     }
 }

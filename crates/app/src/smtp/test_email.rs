@@ -3,12 +3,10 @@
 
 use crate::api::send_test_email;
 use crate::error::ConsoleError;
-use crate::form::{Dialog, Field};
+use crate::form::{Dialog, ErrorResult, Field, SendButtons, SendDialog};
 use leptos::prelude::*;
 use model::test_email::DEFAULT_MESSAGE;
-use model::{
-    Delivered, DeliveryFailure, FieldErrors, FieldId, SettingsUsed, SmtpSettingsView, TestEmailForm,
-};
+use model::{Delivered, DeliveryFailure, FieldId, SettingsUsed, SmtpSettingsView, TestEmailForm};
 
 /// The dialog; it sends with what is saved, never with unsaved edits on the page.
 #[component]
@@ -17,63 +15,25 @@ pub(super) fn TestEmailDialog(
     stored: RwSignal<Option<SmtpSettingsView>>,
     #[prop(into)] dirty: Signal<bool>,
 ) -> impl IntoView {
-    let form = RwSignal::new(TestEmailForm {
-        recipient: String::new(),
-        message: DEFAULT_MESSAGE.to_owned(),
-    });
-    let show_errors = RwSignal::new(false);
-    let server_errors = RwSignal::new(FieldErrors::new());
-    let send = Action::new(|form: &TestEmailForm| send_test_email(form.clone()));
-    let pending = send.pending();
-    let outcome = send.value();
-    Effect::new(move |_| {
-        if let Some(Err(ConsoleError::Invalid(errors))) = outcome.get() {
-            server_errors.set(errors);
-        }
-    });
-    // Each opening starts clean: no result or errors from the previous test.
-    Effect::new(move |was_open: Option<bool>| {
-        let is_open = open.get();
-        if is_open && was_open == Some(false) {
-            outcome.set(None);
-            show_errors.set(false);
-            server_errors.set(FieldErrors::new());
-        }
-        is_open
-    });
-    let check = Memo::new(move |_| form.with(|f| f.validate().map(|_| ())));
-    let error = move |field: FieldId| {
-        Signal::derive(move || {
-            let from_server = server_errors.with(|e| e.get(field).map(str::to_owned));
-            if from_server.is_some() {
-                return from_server;
-            }
-            if !show_errors.get() {
-                return None;
-            }
-            check.with(|c| {
-                c.as_ref()
-                    .err()
-                    .and_then(|e| e.get(field))
-                    .map(str::to_owned)
-            })
-        })
-    };
-
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        show_errors.set(true);
-        server_errors.set(FieldErrors::new());
-        if check.get_untracked().is_ok() {
-            send.dispatch(form.get_untracked());
-        }
-    };
+    let dialog = SendDialog::new(
+        TestEmailForm {
+            recipient: String::new(),
+            message: DEFAULT_MESSAGE.to_owned(),
+        },
+        open,
+        |form: &TestEmailForm| form.validate().map(|_| ()),
+        |_, _| false,
+        send_test_email,
+    );
+    let form = dialog.form;
+    let pending = dialog.send.pending();
+    let outcome = dialog.send.value();
 
     view! {
         <Dialog title="Send Test Email" name="test-email-dialog" open>
-            <form class="dialog-form" novalidate on:submit=submit>
+            <form class="dialog-form" novalidate on:submit=move |event| dialog.submit(event)>
                 <WillUse stored dirty/>
-                <Field field=FieldId::Recipient error=error(FieldId::Recipient)>
+                <Field field=FieldId::Recipient error=dialog.error(FieldId::Recipient)>
                     <input
                         id="recipient"
                         name="recipient"
@@ -83,12 +43,11 @@ pub(super) fn TestEmailDialog(
                         prop:value=move || form.with(|f| f.recipient.clone())
                         on:input=move |ev| {
                             let value = event_target_value(&ev);
-                            form.update(|f| f.recipient = value);
-                            server_errors.update(|e| e.remove(FieldId::Recipient));
+                            dialog.edit(FieldId::Recipient, |f| f.recipient = value);
                         }
                     />
                 </Field>
-                <Field field=FieldId::Message error=error(FieldId::Message)>
+                <Field field=FieldId::Message error=dialog.error(FieldId::Message)>
                     <textarea
                         id="message"
                         name="message"
@@ -96,29 +55,19 @@ pub(super) fn TestEmailDialog(
                         prop:value=move || form.with(|f| f.message.clone())
                         on:input=move |ev| {
                             let value = event_target_value(&ev);
-                            form.update(|f| f.message = value);
-                            server_errors.update(|e| e.remove(FieldId::Message));
+                            dialog.edit(FieldId::Message, |f| f.message = value);
                         }
                     >
                         {DEFAULT_MESSAGE}
                     </textarea>
                 </Field>
-                <div class="actions">
-                    <button
-                        type="submit"
-                        class="primary"
-                        disabled=move || pending.get() || stored.with(Option::is_none)
-                    >
-                        {move || if pending.get() { "Sending…" } else { "Send Email" }}
-                    </button>
-                    <button type="button" on:click=move |_| open.set(false)>"Close"</button>
-                </div>
-                <Show when=move || pending.get()>
-                    <p class="progress" role="status">
-                        <span class="spinner" aria-hidden="true"></span>
-                        {move || progress_text(stored)}
-                    </p>
-                </Show>
+                <SendButtons
+                    label="Send Email"
+                    pending
+                    unavailable=Signal::derive(move || stored.with(Option::is_none))
+                    progress=Signal::derive(move || progress_text(stored))
+                    open
+                />
                 <Show when=move || !pending.get()>
                     {move || outcome.get().map(|result| match result {
                         Ok(delivered) => view! { <DeliveredReport delivered/> }.into_any(),
@@ -126,12 +75,7 @@ pub(super) fn TestEmailDialog(
                             view! { <FailureReport failure=*failure/> }.into_any()
                         }
                         Err(ConsoleError::Invalid(_)) => ().into_any(),
-                        Err(other) => view! {
-                            <div class="result failure" role="alert" data-outcome="error">
-                                <p class="summary">{other.to_string()}</p>
-                            </div>
-                        }
-                        .into_any(),
+                        Err(other) => view! { <ErrorResult error=other/> }.into_any(),
                     })}
                 </Show>
             </form>

@@ -2,7 +2,10 @@
 //! it; today that is SQLite, and a PostgreSQL backend is another variant of [`Backend`] with its
 //! own queries, nothing more.
 
+mod sms;
 mod sqlite;
+
+pub use sms::StoredSmsGateway;
 
 use crate::cipher::SecretCipher;
 use crate::smtp::SmtpConfig;

@@ -1,7 +1,8 @@
 //! The SQLite backend of the settings store.
 
+use super::sms::SmsRow;
 use super::{DatabaseLocation, SealedPassword, SmtpRow, StoreError};
-use model::SmtpSettings;
+use model::{SmsGatewaySettings, SmtpSettings};
 use sqlx::Row as _;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::time::Duration;
@@ -152,5 +153,83 @@ pub(super) async fn reset_smtp(pool: &SqlitePool) -> Result<bool, StoreError> {
     let result = sqlx::query("DELETE FROM smtp_settings WHERE id = 1")
         .execute(pool)
         .await?;
+    fold_write_ahead_log(pool).await?;
+    Ok(result.rows_affected() > 0)
+}
+
+const SMS_COLUMNS: &str = "config_json, secret_destination, secret_sealed, max_segments, timeout_secs, \
+     ca_certificate, updated_at";
+
+pub(super) async fn load_sms_gateway(pool: &SqlitePool) -> Result<Option<SmsRow>, StoreError> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {SMS_COLUMNS} FROM sms_gateway WHERE id = 1"
+    )))
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(decode_sms_row).transpose()
+}
+
+fn decode_sms_row(row: &sqlx::sqlite::SqliteRow) -> Result<SmsRow, StoreError> {
+    Ok(SmsRow {
+        config_json: row.try_get("config_json")?,
+        secret_destination: row.try_get("secret_destination")?,
+        secret_sealed: row.try_get("secret_sealed")?,
+        max_segments: row.try_get("max_segments")?,
+        timeout_secs: row.try_get("timeout_secs")?,
+        ca_certificate: row.try_get("ca_certificate")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+/// Saves and returns the row as stored, in one statement, like [`save_smtp`].
+pub(super) async fn save_sms_gateway(
+    pool: &SqlitePool,
+    settings: &SmsGatewaySettings,
+    config_json: &str,
+    destination: &str,
+    secret: SealedPassword,
+) -> Result<SmsRow, StoreError> {
+    let (secret_value, secret_rule) = match secret {
+        SealedPassword::Replace(sealed) => (Some(sealed), "excluded.secret_sealed"),
+        SealedPassword::Clear => (None, "NULL"),
+        SealedPassword::KeepIfSameDestination => (
+            None,
+            "CASE WHEN sms_gateway.secret_destination = excluded.secret_destination \
+             THEN sms_gateway.secret_sealed ELSE NULL END",
+        ),
+    };
+    let statement = format!(
+        "INSERT INTO sms_gateway (id, kind, config_json, secret_destination, secret_sealed, \
+         max_segments, timeout_secs, ca_certificate, updated_at) \
+         VALUES (1, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) \
+         ON CONFLICT (id) DO UPDATE SET \
+         secret_sealed = {secret_rule}, \
+         kind = excluded.kind, config_json = excluded.config_json, \
+         secret_destination = excluded.secret_destination, \
+         max_segments = excluded.max_segments, timeout_secs = excluded.timeout_secs, \
+         ca_certificate = excluded.ca_certificate, updated_at = excluded.updated_at \
+         RETURNING {SMS_COLUMNS}"
+    );
+    // Only the constant secret rule above is spliced in; every value is a bound parameter.
+    let row = sqlx::query(sqlx::AssertSqlSafe(statement))
+        .bind(settings.gateway.kind().as_str())
+        .bind(config_json)
+        .bind(destination)
+        .bind(secret_value)
+        .bind(i64::from(settings.max_segments))
+        .bind(i64::from(settings.timeout_secs))
+        .bind(settings.ca_certificate.as_deref())
+        .fetch_one(pool)
+        .await?;
+    let saved = decode_sms_row(&row)?;
+    fold_write_ahead_log(pool).await?;
+    Ok(saved)
+}
+
+pub(super) async fn reset_sms_gateway(pool: &SqlitePool) -> Result<bool, StoreError> {
+    let result = sqlx::query("DELETE FROM sms_gateway WHERE id = 1")
+        .execute(pool)
+        .await?;
+    fold_write_ahead_log(pool).await?;
     Ok(result.rows_affected() > 0)
 }

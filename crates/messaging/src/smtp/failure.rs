@@ -4,6 +4,7 @@
 use super::SmtpConfig;
 use super::progress::StreamWatch;
 use super::tls::describe_certificate_error;
+use crate::policy::{POLICY_HINT, PolicyRefusal};
 use lettre::transport::smtp::response::Response;
 use model::{ConnectionSecurity, DeliveryFailure, FailureKind, SettingsUsed, SmtpStage};
 use std::error::Error as StdError;
@@ -124,6 +125,18 @@ impl<'a> Attempt<'a> {
             };
         }
         failure
+    }
+
+    pub(super) fn refused_by_policy(&self, refusal: &PolicyRefusal) -> DeliveryFailure {
+        self.fail(
+            FailureKind::BlockedByPolicy,
+            SmtpStage::Resolve,
+            format!(
+                "The console's outbound policy does not allow connecting to {}: {refusal}.",
+                self.config.server
+            ),
+        )
+        .with_hint(POLICY_HINT)
     }
 
     pub(super) fn host_not_found(&self) -> DeliveryFailure {

@@ -14,6 +14,8 @@ mod failure;
 pub mod progress;
 pub mod tls;
 
+use crate::net::{self, ConnectError, ResolveError};
+use crate::policy::OutboundPolicy;
 use failure::{Attempt, lettre_failure, tls_failure};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
@@ -24,6 +26,7 @@ use model::{SettingsUsed, SmtpStage};
 use progress::{StreamWatch, WatchedStream};
 use secrecy::{ExposeSecret, SecretString};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 
@@ -74,6 +77,7 @@ pub struct Envelope {
 #[derive(Clone, Debug)]
 pub struct SmtpTransport {
     hello_name: ClientId,
+    policy: Arc<OutboundPolicy>,
 }
 
 type BoxedStream = Box<dyn lettre::transport::smtp::client::AsyncTokioStream>;
@@ -83,7 +87,13 @@ impl SmtpTransport {
     pub fn new(hello_name: &str) -> SmtpTransport {
         SmtpTransport {
             hello_name: ClientId::Domain(hello_name.to_owned()),
+            policy: Arc::new(OutboundPolicy::default()),
         }
+    }
+
+    /// The same transport, connecting only where `policy` allows.
+    pub fn with_policy(self, policy: Arc<OutboundPolicy>) -> SmtpTransport {
+        SmtpTransport { policy, ..self }
     }
 
     /// Sends one message and returns the server's final reply, or what went wrong and where.
@@ -109,7 +119,7 @@ impl SmtpTransport {
         envelope: &Envelope,
         attempt: &mut Attempt<'_>,
     ) -> Result<String, DeliveryFailure> {
-        let addresses = resolve(config, attempt).await?;
+        let addresses = resolve(config, attempt, &self.policy).await?;
         let (tcp, address) = connect(&addresses, attempt).await?;
         attempt.connected_to(address);
 
@@ -221,26 +231,17 @@ impl SmtpTransport {
     }
 }
 
+/// The server's addresses (see [`crate::net::resolve`]).
 async fn resolve(
     config: &SmtpConfig,
     attempt: &Attempt<'_>,
+    policy: &OutboundPolicy,
 ) -> Result<Vec<SocketAddr>, DeliveryFailure> {
-    if let Some(ip) = config.server.ip() {
-        return Ok(vec![SocketAddr::new(ip, config.port)]);
-    }
-    let stage = SmtpStage::Resolve;
-    let lookup = tokio::net::lookup_host((config.server.host(), config.port));
-    match tokio::time::timeout(attempt.timeout(), lookup).await {
-        Err(_) => Err(attempt.timed_out(stage)),
-        Ok(Ok(addresses)) => {
-            let addresses: Vec<_> = addresses.collect();
-            if addresses.is_empty() {
-                Err(attempt.host_not_found())
-            } else {
-                Ok(addresses)
-            }
-        }
-        Ok(Err(_)) => Err(attempt.host_not_found()),
+    match net::resolve(&config.server, config.port, attempt.timeout(), policy).await {
+        Ok(addresses) => Ok(addresses),
+        Err(ResolveError::TimedOut) => Err(attempt.timed_out(SmtpStage::Resolve)),
+        Err(ResolveError::NotFound) => Err(attempt.host_not_found()),
+        Err(ResolveError::Refused(refusal)) => Err(attempt.refused_by_policy(&refusal)),
     }
 }
 
@@ -249,21 +250,14 @@ async fn connect(
     addresses: &[SocketAddr],
     attempt: &Attempt<'_>,
 ) -> Result<(TcpStream, SocketAddr), DeliveryFailure> {
-    let stage = SmtpStage::Connect;
-    let tries = async {
-        let mut last_error = None;
-        for address in addresses {
-            match TcpStream::connect(address).await {
-                Ok(stream) => return Ok((stream, *address)),
-                Err(error) => last_error = Some((error, *address)),
-            }
+    match net::connect(addresses, attempt.timeout()).await {
+        Ok(connected) => Ok(connected),
+        Err(ConnectError::TimedOut) => Err(attempt.timed_out(SmtpStage::Connect)),
+        Err(ConnectError::Failed { address, error }) => {
+            Err(failure::connect_failure(attempt, address, &error))
         }
-        Err(last_error.expect("resolve returns at least one address"))
-    };
-    match tokio::time::timeout(attempt.timeout(), tries).await {
-        Err(_) => Err(attempt.timed_out(stage)),
-        Ok(Ok(connected)) => Ok(connected),
-        Ok(Err((error, address))) => Err(failure::connect_failure(attempt, address, &error)),
+        // `resolve` returns at least one address.
+        Err(ConnectError::NoAddress) => Err(attempt.host_not_found()),
     }
 }
 
@@ -280,8 +274,11 @@ async fn authenticate(
         .any(|m| connection.server_info().supports_auth_mechanism(*m));
     if !offered {
         abort(connection, attempt).await;
-        let hint = if connection.is_encrypted() {
-            "The server offers neither AUTH PLAIN nor AUTH LOGIN."
+        // The TLS of an SSL connection is the console's own stream, which lettre does not
+        // know about: ask the settings, not the connection.
+        let hint = if attempt.used().security.is_encrypted() {
+            "The server offers neither AUTH PLAIN nor AUTH LOGIN on this port: check which \
+             port the provider uses for authenticated submission (often 587 with Start TLS)."
         } else {
             "Many servers offer AUTH only on an encrypted connection: choose Start TLS or SSL."
         };

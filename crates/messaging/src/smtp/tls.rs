@@ -108,7 +108,7 @@ pub fn describe_certificate_error(error: &rustls::CertificateError) -> String {
     use rustls::CertificateError as E;
     match error {
         E::UnknownIssuer => "the certificate was issued by an unknown CA (unknown issuer): \
-                             paste the relay's CA certificate under Trusted CA certificate"
+                             paste the server's CA certificate under Trusted CA certificate"
             .to_owned(),
         E::NotValidForName | E::NotValidForNameContext { .. } => {
             "the certificate does not match the server name (name mismatch): use the name the \

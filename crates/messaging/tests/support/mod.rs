@@ -1,10 +1,15 @@
 //! Shared helpers for the messaging integration tests: the test peers started by
 //! `scripts/peers/postfix-up.sh`, a settings store in a temporary SQLite file, one send through
 //! `EmailService` with saved settings, loopback listeners, unique tokens, and a bounded wait for
-//! a message to land in the test MTA's Maildir.
+//! a message to land in the test MTA's Maildir. The SMS tests add the test Kannel
+//! ([`kannel`]), a recording HTTP gateway ([`receiver`]) and SMS arrange helpers ([`sms`]).
 
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
+
+pub mod kannel;
+pub mod receiver;
+pub mod sms;
 
 use messaging::{
     DatabaseLocation, EmailError, EmailService, KeySource, OutgoingEmail, SecretCipher,

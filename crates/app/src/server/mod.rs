@@ -2,98 +2,63 @@
 //! [`ConsoleError`]s with their HTTP status. Internal causes are logged here with a reference;
 //! only the reference reaches the browser.
 
-use crate::api::{PasswordOutcome, SavedSmtp};
+mod sms;
+mod smtp;
+
+pub(crate) use sms::{load_sms_gateway, reset_sms_gateway, save_sms_gateway, send_test_sms};
+pub(crate) use smtp::{
+    load_smtp_settings, reset_smtp_settings, save_smtp_settings, send_test_email,
+};
+
+use crate::api::PasswordOutcome;
 use crate::error::ConsoleError;
 use http::StatusCode;
 use leptos::prelude::*;
-use messaging::{EmailError, OutgoingEmail, Services, mask};
-use model::{
-    Delivered, FieldErrors, FieldId, PasswordPlan, SmtpForm, SmtpSettingsView, TestEmailForm,
-};
+use messaging::{EmailError, Services, SmsError};
+use model::{FieldErrors, FieldId, PasswordPlan};
 use std::error::Error as StdError;
 
-/// Subject of every test email.
-const TEST_SUBJECT: &str = "Messaging Setup test email";
-
-pub(crate) async fn load_smtp_settings() -> Result<Option<SmtpSettingsView>, ConsoleError> {
-    let services = services()?;
-    let stored = services
-        .settings
-        .load_smtp()
-        .await
-        .map_err(|e| internal(&e))?;
-    Ok(stored.map(|settings| settings.view()))
-}
-
-pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, ConsoleError> {
-    let services = services()?;
-    let before = services
-        .settings
-        .load_smtp()
-        .await
-        .map_err(|e| internal(&e))?;
-    let stored_context = before.as_ref().map(|s| s.view().stored());
-    let settings = form.validate(stored_context.as_ref()).map_err(invalid)?;
-    if let Some(pem) = &settings.ca_certificate
-        && let Err(error) = messaging::smtp::tls::check_ca_pem(pem)
-    {
-        let mut errors = FieldErrors::new();
-        errors.add(FieldId::CaCertificate, capitalise(&error.to_string()));
-        return Err(invalid(errors));
+/// Checks a pasted CA the way the TLS library will use it; the model only checks the PEM shape.
+fn check_trusted_ca(pem: Option<&str>) -> Result<(), ConsoleError> {
+    match pem.map(messaging::smtp::tls::check_ca_pem) {
+        Some(Err(error)) => {
+            let mut errors = FieldErrors::new();
+            errors.add(FieldId::CaCertificate, capitalise(&error.to_string()));
+            Err(invalid(errors))
+        }
+        _ => Ok(()),
     }
-    let had_password = before.as_ref().is_some_and(|s| s.password.is_some());
-    let replacing = matches!(settings.password, PasswordPlan::Replace(_));
+}
 
-    let saved = services
-        .settings
-        .save_smtp(&settings)
-        .await
-        .map_err(|e| internal(&e))?;
-
-    let password = match (replacing, saved.password.is_some()) {
-        (true, _) => PasswordOutcome::Replaced,
+/// What a save did to a write-only secret, from what was planned and what is stored now.
+fn secret_outcome(plan: &PasswordPlan, had_secret: bool, has_secret: bool) -> PasswordOutcome {
+    match (plan, has_secret) {
+        (PasswordPlan::Replace(_), _) => PasswordOutcome::Replaced,
         (_, true) => PasswordOutcome::Kept,
-        (_, false) if had_password => PasswordOutcome::Removed,
+        (_, false) if had_secret => PasswordOutcome::Removed,
         (_, false) => PasswordOutcome::None,
-    };
-    tracing::info!(
-        server = %saved.server,
-        port = saved.port,
-        security = saved.security.as_str(),
-        authenticated = saved.user_name.is_some(),
-        password = ?password,
-        "SMTP settings saved"
-    );
-    Ok(SavedSmtp {
-        view: saved.view(),
-        password,
-    })
+    }
 }
 
-pub(crate) async fn reset_smtp_settings() -> Result<bool, ConsoleError> {
-    let services = services()?;
-    let removed = services
-        .settings
-        .reset_smtp()
-        .await
-        .map_err(|e| internal(&e))?;
-    tracing::info!(removed, "SMTP settings reset");
-    Ok(removed)
-}
-
-pub(crate) async fn send_test_email(form: TestEmailForm) -> Result<Delivered, ConsoleError> {
-    let services = services()?;
-    let test = form.validate().map_err(invalid)?;
-    let email = OutgoingEmail {
-        to: test.recipient,
-        subject: TEST_SUBJECT.to_owned(),
-        body: test.message,
+/// Sets the page's Content-Security-Policy: scripts only from this origin or carrying this
+/// response's nonce (the inline hydration script), WASM compilation allowed, no framing, no
+/// plugins, requests only to this origin. Inline `style` attributes are not used, so none are
+/// allowed.
+pub(crate) fn content_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
     };
-    tracing::info!(
-        recipient = mask::email_address(&email.to.address()),
-        "sending a test email"
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
-    services.email.send(&email).await.map_err(email_error)
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
 }
 
 fn services() -> Result<Services, ConsoleError> {
@@ -142,6 +107,35 @@ fn email_error(error: EmailError) -> ConsoleError {
         }
         EmailError::Store(error) => internal(&error),
         EmailError::Build(error) => internal(&error),
+    }
+}
+
+fn sms_error(error: SmsError) -> ConsoleError {
+    match error {
+        SmsError::NotConfigured => {
+            set_status(StatusCode::CONFLICT);
+            ConsoleError::SmsNotConfigured
+        }
+        SmsError::SecretMissing => {
+            set_status(StatusCode::CONFLICT);
+            ConsoleError::SmsSecretMissing
+        }
+        SmsError::SmtpNotReady(cause) => {
+            set_status(StatusCode::CONFLICT);
+            let reason = match cause {
+                EmailError::NotConfigured => "no SMTP settings are saved",
+                EmailError::PasswordMissing => "its password is not stored",
+                _ => "the message cannot be built for it",
+            };
+            ConsoleError::SmtpNeededForSms(reason.to_owned())
+        }
+        SmsError::Invalid(errors) => invalid(errors),
+        // The gateway was reached (or tried) and refused: the console itself worked.
+        SmsError::Failed(failure) => {
+            set_status(StatusCode::BAD_GATEWAY);
+            ConsoleError::SmsFailed(failure)
+        }
+        SmsError::Store(error) => internal(&error),
     }
 }
 
