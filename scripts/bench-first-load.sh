@@ -46,6 +46,7 @@ trap 'exit 130' INT TERM
 # A free loopback port: bind to port 0 and let the kernel pick one.
 port="$(node -e "const s = require('net').createServer(); s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });")"
 url="http://127.0.0.1:${port}/messaging/smtp"
+login_url="http://127.0.0.1:${port}/login"
 
 log "starting the console on 127.0.0.1:${port} (database in ${work_dir})"
 CONSOLE_LISTEN="127.0.0.1:${port}" \
@@ -60,13 +61,20 @@ for _ in $(seq 1 100); do
         cat "${work_dir}/console.log" >&2
         die "the console exited before answering"
     fi
-    if node -e "require('http').get(process.argv[1], r => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))" "${url}"; then
+    if node -e "require('http').get(process.argv[1], r => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))" "${login_url}"; then
         break
     fi
     sleep 0.2
 done
-node -e "require('http').get(process.argv[1], r => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))" "${url}" \
-    || { cat "${work_dir}/console.log" >&2; die "the console did not answer at ${url} within 20 s"; }
+node -e "require('http').get(process.argv[1], r => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))" "${login_url}" \
+    || { cat "${work_dir}/console.log" >&2; die "the console did not answer at ${login_url} within 20 s"; }
+
+# The pages need a signed-in administrator: create the first one through the setup link the
+# console printed, and measure with the session it gets.
+log "creating the first administrator through the printed setup link"
+session="$(node "${REPO_ROOT}/end2end/bench/first-admin.mjs" "${work_dir}/console.log" "http://127.0.0.1:${port}")" \
+    || { cat "${work_dir}/console.log" >&2; die "could not create the first administrator"; }
+export BENCH_SESSION="${session}"
 
 log "measuring ${url}"
 status=0

@@ -18,6 +18,9 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../chromium.mjs';
 
 const PAGE_URL = process.env.BENCH_URL;
+// The console needs a signed-in administrator; bench-first-load.sh creates one and passes
+// the session id here.
+const SESSION_COOKIE = process.env.BENCH_SESSION ?? '';
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const BUDGET = Number(process.env.BENCH_BUDGET_BYTES ?? 250_000);
 const CHROMIUM = process.env.BENCH_CHROMIUM ?? CHROMIUM_EXECUTABLE;
@@ -144,8 +147,11 @@ const HYDRATION_PROBE = () => {
 };
 
 async function measureLoad(browser) {
-  const context = await browser.newContext(); // fresh: empty cache, no cookies
+  const context = await browser.newContext(); // fresh: empty cache, only the session cookie
   try {
+    if (SESSION_COOKIE) {
+      await context.addCookies([{ name: 'console_session', value: SESSION_COOKIE, url: PAGE_URL }]);
+    }
     const page = await context.newPage();
     await page.addInitScript(HYDRATION_PROBE);
     await page.goto(PAGE_URL, { waitUntil: 'commit' });

@@ -41,6 +41,18 @@ pub enum ConsoleError {
     /// The SMS gateway was tried and did not take the message.
     #[error("{0}")]
     SmsFailed(Box<SmsFailure>),
+    /// The request carries no live session (never signed in, signed out, or expired).
+    #[error("Your session has ended: reload the page and sign in again")]
+    SignedOut,
+    /// This administrator sent too many test messages lately.
+    #[error(
+        "Too many test messages in a short time: try again in {} (nothing was sent)",
+        readable_wait(*retry_after_secs)
+    )]
+    TooManyTestSends {
+        /// Seconds until a test may be sent again.
+        retry_after_secs: u64,
+    },
     /// Something failed inside the console; the log has the cause under this reference.
     #[error(
         "The console could not complete this (reference {reference}); the server log has the \
@@ -68,5 +80,14 @@ impl FromServerFnError for ConsoleError {
         return crate::server::malformed(value);
         #[cfg(not(feature = "ssr"))]
         return ConsoleError::Transport(value.to_string());
+    }
+}
+
+/// `75` reads "1 min 15 s", `40` reads "40 s".
+fn readable_wait(seconds: u64) -> String {
+    match (seconds / 60, seconds % 60) {
+        (0, s) => format!("{s} s"),
+        (m, 0) => format!("{m} min"),
+        (m, s) => format!("{m} min {s} s"),
     }
 }

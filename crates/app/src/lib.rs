@@ -61,6 +61,16 @@ pub fn App() -> impl IntoView {
         <header class="topbar">
             <span class="product">"Policy Manager"</span>
             <span class="console-name">"Administration console"</span>
+            // Plain links and a plain form: the administration pages are rendered on the
+            // server, and signing out must be a POST (a link could be triggered cross-site).
+            <nav class="account" aria-label="Account">
+                <a href="/messaging/smtp">"Messaging"</a>
+                <a href="/admin/administrators">"Administrators"</a>
+                <a href="/admin/audit">"Audit log"</a>
+                <form method="post" action="/logout" class="sign-out">
+                    <button type="submit">"Sign out"</button>
+                </form>
+            </nav>
         </header>
         // Each page is a server route of its own with a browser bundle of its own, linked with
         // plain anchors: one bundle with both pages (and a client-side router) would weigh

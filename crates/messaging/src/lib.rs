@@ -3,6 +3,7 @@
 //! notifications), the SMS service with its gateway kinds, and the HTTP client they call
 //! gateways with.
 
+pub mod admin;
 pub mod cipher;
 pub mod email;
 pub mod http;
@@ -13,6 +14,7 @@ pub mod settings;
 pub mod sms;
 pub mod smtp;
 
+pub use admin::{AdminStore, SessionLifetime, SignedIn};
 pub use cipher::{KeySource, SecretCipher};
 pub use email::{EmailError, EmailService, OutgoingEmail};
 pub use http::{HttpClient, HttpFailure, HttpMethod, HttpReply, HttpRequest, HttpStage};
@@ -32,4 +34,8 @@ pub struct Services {
     pub email: EmailService,
     /// The SMS send path.
     pub sms: SmsService,
+    /// Administrators, sessions and the audit log.
+    pub admins: AdminStore,
+    /// Test sends per administrator.
+    pub test_sends: std::sync::Arc<admin::limits::TestSendLimit>,
 }

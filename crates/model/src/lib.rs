@@ -6,6 +6,7 @@
 //! itself. Nothing here talks to the network, a database or the DOM, except the small
 //! browser-only bridge in [`idn`] that converts internationalised host names.
 
+pub mod admin;
 pub mod delivery;
 pub mod field;
 pub mod host;

@@ -12,9 +12,14 @@
 //! | `CONSOLE_OUTBOUND_ALLOW` | CIDR blocks (comma-separated) mail and SMS may go to; when set, nothing else | unset: all but the refused |
 //! | `CONSOLE_OUTBOUND_DENY` | CIDR blocks mail and SMS never go to | none (link-local, metadata, multicast are refused anyway) |
 //! | `CONSOLE_OUTBOUND_PORTS` | ports (and ranges, `8000-8999`) mail and SMS may go to | any |
+//! | `CONSOLE_SESSION_IDLE` | time without a request after which a session ends (`45s`, `30m`, `2h`) | `30m` |
+//! | `CONSOLE_SESSION_MAX` | time after sign-in after which a session ends however busy | `12h` |
+//! | `CONSOLE_SECURE_COOKIE` | `always`: mark the session cookie Secure on every response; `auto`: only when a proxy reports HTTPS (`X-Forwarded-Proto`) | `auto` |
+//! | `CONSOLE_TEST_SEND_LIMIT` | test emails and SMS (together) each administrator may send per 10 minutes | `10` |
 //! | `RUST_LOG` | log filter (tracing `EnvFilter` syntax) | `info` |
 
-use messaging::{DatabaseLocation, KeySource, OutboundPolicy};
+use crate::auth::SecureCookie;
+use messaging::{DatabaseLocation, KeySource, OutboundPolicy, SessionLifetime};
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -36,6 +41,12 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// Where mail and SMS may be sent.
     pub outbound: OutboundPolicy,
+    /// How long sessions last.
+    pub sessions: SessionLifetime,
+    /// When the session cookie is marked Secure.
+    pub secure_cookie: SecureCookie,
+    /// Test sends per administrator per ten minutes.
+    pub test_send_limit: usize,
 }
 
 /// A configuration value that cannot be used.
@@ -89,6 +100,32 @@ impl Config {
             });
         }
         let outbound = outbound_policy(&lookup)?;
+        let sessions = SessionLifetime {
+            idle_secs: duration(&lookup, "CONSOLE_SESSION_IDLE", 30 * 60)?,
+            absolute_secs: duration(&lookup, "CONSOLE_SESSION_MAX", 12 * 60 * 60)?,
+        };
+        let secure_cookie = match lookup("CONSOLE_SECURE_COOKIE").as_deref().map(str::trim) {
+            None | Some("auto") => SecureCookie::WhenProxiedOverHttps,
+            Some("always") => SecureCookie::Always,
+            Some(other) => {
+                return Err(ConfigError {
+                    variable: "CONSOLE_SECURE_COOKIE",
+                    problem: format!("'{other}' is neither 'auto' nor 'always'"),
+                });
+            }
+        };
+        let test_send_limit = match lookup("CONSOLE_TEST_SEND_LIMIT") {
+            None => 10,
+            Some(text) => text
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=10_000).contains(n))
+                .ok_or_else(|| ConfigError {
+                    variable: "CONSOLE_TEST_SEND_LIMIT",
+                    problem: format!("'{text}' is not a number from 1 to 10000"),
+                })?,
+        };
         Ok(Config {
             listen,
             database: DatabaseLocation::SqliteFile(database_path),
@@ -101,7 +138,41 @@ impl Config {
                 .map(|names| names.split(',').map(str::to_owned).collect())
                 .unwrap_or_default(),
             outbound,
+            sessions,
+            secure_cookie,
+            test_send_limit,
         })
+    }
+}
+
+/// A duration such as `45s`, `30m` or `12h` (a bare number is minutes), from 1 s to 7 days.
+fn duration(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default_secs: i64,
+) -> Result<i64, ConfigError> {
+    let Some(text) = lookup(variable) else {
+        return Ok(default_secs);
+    };
+    let trimmed = text.trim();
+    let (number, unit) = match trimmed.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => trimmed.split_at(at),
+        None => (trimmed, "m"),
+    };
+    let scale = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => 0,
+    };
+    match number.parse::<i64>() {
+        Ok(value) if scale > 0 && (1..=7 * 24 * 3600).contains(&(value * scale)) => {
+            Ok(value * scale)
+        }
+        _ => Err(ConfigError {
+            variable,
+            problem: format!("'{text}' is not a duration such as 45s, 30m or 12h (up to 7 days)"),
+        }),
     }
 }
 
@@ -174,6 +245,37 @@ mod tests {
         let error = config(&[("CONSOLE_OUTBOUND_DENY", "10.0.0.0/40")]).unwrap_err();
 
         assert_eq!(error.variable, "CONSOLE_OUTBOUND_DENY");
+    }
+
+    #[test]
+    fn sessions_default_to_thirty_minutes_idle_and_twelve_hours_in_all() {
+        let defaults = config(&[]).unwrap();
+        assert_eq!(defaults.sessions, SessionLifetime::default());
+        assert_eq!(defaults.test_send_limit, 10);
+
+        let error = config_error("CONSOLE_SESSION_IDLE", "0");
+        assert_eq!(error.variable, "CONSOLE_SESSION_IDLE");
+        assert!(config(&[("CONSOLE_SESSION_IDLE", "1 week")]).is_err());
+        let short = config(&[
+            ("CONSOLE_SESSION_IDLE", "45s"),
+            ("CONSOLE_SESSION_MAX", "2h"),
+        ])
+        .unwrap();
+        assert_eq!(short.sessions.idle_secs, 45);
+        assert_eq!(short.sessions.absolute_secs, 7200);
+        assert_eq!(
+            config(&[("CONSOLE_SESSION_IDLE", "15")])
+                .unwrap()
+                .sessions
+                .idle_secs,
+            900
+        );
+        let error = config_error("CONSOLE_SECURE_COOKIE", "yes");
+        assert_eq!(error.variable, "CONSOLE_SECURE_COOKIE");
+    }
+
+    fn config_error(variable: &str, value: &str) -> ConfigError {
+        config(&[(variable, value)]).unwrap_err()
     }
 
     #[test]

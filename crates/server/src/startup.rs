@@ -1,5 +1,6 @@
 //! Builds the console from its configuration and serves it until shut down.
 
+use crate::auth::{self, Auth};
 use crate::config::Config;
 use crate::guard::{self, AllowedHosts};
 use app::{Page, shell};
@@ -8,7 +9,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::http::{HeaderValue, header};
 use axum::response::Html;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use leptos::prelude::*;
 use messaging::{
     EmailService, HttpClient, SecretCipher, Services, SettingsStore, SmsService, SmtpTransport,
@@ -54,16 +55,31 @@ pub async fn build_services(config: &Config) -> Result<Services, StartupError> {
     let http =
         HttpClient::new(concat!("messaging-setup/", env!("CARGO_PKG_VERSION"))).with_policy(policy);
     let sms = SmsService::new(settings.clone(), http, email.clone());
+    let test_sends = messaging::admin::limits::TestSendLimit::new(
+        config.test_send_limit,
+        std::time::Duration::from_secs(600),
+    );
     Ok(Services {
+        admins: settings.admins(),
         settings,
         email,
         sms,
+        test_sends: std::sync::Arc::new(test_sends),
     })
 }
 
-/// The complete router: pages, server functions under `/api`, and the static bundle, behind
-/// the host and cross-site guards.
-pub fn router(services: Services, config: &Config) -> Router {
+/// The session check and sign-in pages' shared state.
+pub fn auth(services: &Services, config: &Config) -> Auth {
+    Auth::new(
+        services.admins.clone(),
+        config.sessions,
+        config.secure_cookie,
+    )
+}
+
+/// The complete router: pages, server functions under `/api`, the sign-in and administration
+/// pages, and the static bundle, behind the host and cross-site guards and the session check.
+pub fn router(services: Services, auth: Auth, config: &Config) -> Router {
     let site_root = config.site_root.as_path();
     let allowed_hosts = AllowedHosts::new(config.allowed_hosts.iter().cloned());
     // Each page is hydrated by a bundle of its own (see `app::Page::bundle`).
@@ -124,7 +140,26 @@ pub fn router(services: Services, config: &Config) -> Router {
         .service(bundle);
     let favicon = ServeFile::new(site_root.join("favicon.svg"));
 
+    let administration = Router::new()
+        .route(
+            "/login",
+            get(auth::handlers::sign_in_page).post(auth::handlers::sign_in),
+        )
+        .route("/logout", post(auth::handlers::sign_out))
+        .route(
+            "/setup",
+            get(auth::handlers::setup_page).post(auth::handlers::create_first_administrator),
+        )
+        .route(
+            "/admin/administrators",
+            get(auth::handlers::administrators_page).post(auth::handlers::add_administrator),
+        )
+        .route("/admin/password", post(auth::handlers::change_password))
+        .route("/admin/audit", get(auth::handlers::audit_page))
+        .with_state(auth.clone());
+
     Router::new()
+        .merge(administration)
         .route("/", get(page.clone()))
         .route("/messaging/smtp", get(page.clone()))
         .route("/messaging/sms", get(page))
@@ -132,6 +167,12 @@ pub fn router(services: Services, config: &Config) -> Router {
         .nest_service("/pkg", bundle)
         .route_service("/favicon.svg", favicon)
         .fallback(not_found)
+        // Inside the guards below: a cross-site or wrongly addressed request is refused before
+        // its cookie is even looked at.
+        .layer(axum::middleware::from_fn_with_state(
+            auth,
+            auth::require_session,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         // Pages and API answers carry settings: never cache them.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -148,7 +189,8 @@ pub fn router(services: Services, config: &Config) -> Router {
         ))
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            // The console's own addresses never leave it; within it, forms post a real Origin.
+            HeaderValue::from_static("same-origin"),
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             guard::MAX_BODY_BYTES,
@@ -194,7 +236,9 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartupError> {
-    axum::serve(listener, router)
+    // The peer's address feeds the per-address sign-in throttle and the audit log.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(StartupError::Serve)

@@ -14,7 +14,8 @@ use crate::api::PasswordOutcome;
 use crate::error::ConsoleError;
 use http::StatusCode;
 use leptos::prelude::*;
-use messaging::{EmailError, Services, SmsError};
+use messaging::admin::{AuditAction, AuditEntry, AuditOutcome, FieldChange};
+use messaging::{EmailError, Services, SignedIn, SmsError};
 use model::{FieldErrors, FieldId, PasswordPlan};
 use std::error::Error as StdError;
 
@@ -58,6 +59,80 @@ pub(crate) fn content_security_policy() {
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The administrator making the request, put there by the server's session check.
+fn signed_in() -> Result<SignedIn, ConsoleError> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<SignedIn>().cloned())
+        .ok_or_else(|| {
+            set_status(StatusCode::UNAUTHORIZED);
+            ConsoleError::SignedOut
+        })
+}
+
+/// Counts a test send against the administrator's allowance, or refuses it (429).
+fn count_test_send(services: &Services, admin: &SignedIn) -> Result<(), ConsoleError> {
+    services
+        .test_sends
+        .acquire(admin.id, std::time::Instant::now())
+        .map_err(|wait| {
+            set_status(StatusCode::TOO_MANY_REQUESTS);
+            ConsoleError::TooManyTestSends {
+                retry_after_secs: wait.as_secs().max(1),
+            }
+        })
+}
+
+/// Appends to the audit log. A failure to write is logged at ERROR and does not undo the
+/// action (known shortcoming: the change stands without its entry).
+async fn audit(
+    services: &Services,
+    admin: &SignedIn,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    summary: String,
+    changes: Vec<FieldChange>,
+) {
+    let entry = AuditEntry {
+        actor: admin.name.clone(),
+        client: admin.client,
+        action,
+        outcome,
+        summary,
+        changes,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default();
+    if let Err(error) = services.admins.record(&entry, now).await {
+        let reference = new_reference();
+        tracing::error!(reference, error = %error, action = action.as_str(), "audit entry not written");
+    }
+}
+
+/// The field changes between two saved forms (each as the page would show it), for the
+/// audit log, named by their input ids: the secret boxes are left out (a secret's fate is
+/// told in words), long PEM text is summarised.
+fn form_changes<F: serde::Serialize>(old: Option<&F>, new: &F) -> Vec<FieldChange> {
+    let old = old.and_then(|form| serde_json::to_value(form).ok());
+    let new = serde_json::to_value(new).ok();
+    messaging::admin::changes_between(
+        old.as_ref(),
+        new.as_ref(),
+        &["password", "secret"],
+        &["ca_certificate"],
+    )
+}
+
+/// "saved; password changed" and the like.
+fn saved_summary(secret: PasswordOutcome, secret_name: &str) -> String {
+    match secret {
+        PasswordOutcome::Replaced => format!("saved; {secret_name} changed"),
+        PasswordOutcome::Removed => format!("saved; {secret_name} removed"),
+        PasswordOutcome::Kept | PasswordOutcome::None => "saved".to_owned(),
     }
 }
 

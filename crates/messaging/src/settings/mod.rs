@@ -129,6 +129,13 @@ impl SettingsStore {
         })
     }
 
+    /// The administrators, sessions and audit log kept in the same database.
+    pub fn admins(&self) -> crate::admin::AdminStore {
+        match self.backend.as_ref() {
+            Backend::Sqlite(pool) => crate::admin::AdminStore::new(pool.clone()),
+        }
+    }
+
     /// The stored SMTP settings, or `None` when nothing was saved (or after a reset).
     pub async fn load_smtp(&self) -> Result<Option<StoredSmtpSettings>, StoreError> {
         let row = match self.backend.as_ref() {

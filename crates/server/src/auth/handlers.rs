@@ -1,0 +1,640 @@
+//! The sign-in, sign-out, setup, administrators and audit log routes. Every outcome that
+//! matters is written to the audit log; every refusal says what to do next.
+
+use super::html::{self, AdministratorsView, Banner, Problems};
+use super::{Auth, cleared_cookie, error_chain, now, safe_next, session_cookie};
+use axum::extract::{ConnectInfo, Extension, Form, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use messaging::admin::{
+    Added, AuditAction, AuditEntry, AuditOutcome, SessionToken, password, token_digest,
+};
+use messaging::{SignedIn, StoreError};
+use model::admin::{PasswordBox, check_name, check_new_password};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Instant;
+
+/// Audit entries shown per page.
+const AUDIT_PAGE_SIZE: u32 = 100;
+
+fn page(status: StatusCode, body: String) -> Response {
+    let mut response = (status, Html(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(html::POLICY),
+    );
+    response
+}
+
+fn unavailable(error: &(dyn std::error::Error + 'static)) -> Response {
+    tracing::error!(error = %error_chain(error), "administration request failed");
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        html::setup_closed(
+            "The console's database is not available; the server log has the cause.",
+        ),
+    )
+}
+
+async fn audit(auth: &Auth, entry: AuditEntry) {
+    if let Err(error) = auth.store.record(&entry, now()).await {
+        // Known shortcoming: the action itself is not undone when its audit entry cannot be
+        // written; the failure is logged at ERROR so monitoring sees it.
+        tracing::error!(error = %error_chain(&error), action = entry.action.as_str(), "audit entry not written");
+    }
+}
+
+fn entry(
+    actor: &str,
+    client: Option<IpAddr>,
+    action: AuditAction,
+    outcome: AuditOutcome,
+    summary: impl Into<String>,
+) -> AuditEntry {
+    AuditEntry {
+        actor: actor.chars().take(model::admin::NAME_MAX_CHARS).collect(),
+        client,
+        action,
+        outcome,
+        summary: summary.into(),
+        changes: Vec::new(),
+    }
+}
+
+fn empty_secret() -> SecretString {
+    SecretString::from("")
+}
+
+/// Query of the sign-in page.
+#[derive(Debug, Default, Deserialize)]
+pub struct SignInQuery {
+    next: Option<String>,
+    signed_out: Option<String>,
+}
+
+/// `GET /login`.
+pub async fn sign_in_page(
+    State(auth): State<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<SignInQuery>,
+) -> Response {
+    let next = safe_next(query.next.as_deref()).to_owned();
+    match auth.session_of(&headers, Some(peer.ip())).await {
+        Ok(Some(_)) => return Redirect::to(&next).into_response(),
+        Ok(None) => {}
+        Err(error) => return unavailable(&error),
+    }
+    let no_administrator = match auth.store.count().await {
+        Ok(count) => count == 0,
+        Err(error) => return unavailable(&error),
+    };
+    let banner = query
+        .signed_out
+        .map(|_| Banner::Success("You have signed out.".to_owned()));
+    page(
+        StatusCode::OK,
+        html::sign_in(&next, String::new(), banner, no_administrator),
+    )
+}
+
+/// The sign-in form.
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default = "empty_secret")]
+    password: SecretString,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /login`: checks the throttle, then the password; on success starts a new session
+/// (any session the browser presented is ended first, so the id always changes at sign-in).
+pub async fn sign_in(
+    State(auth): State<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Response {
+    let client = Some(peer.ip());
+    let name = form.name.trim().to_owned();
+    let next = safe_next(form.next.as_deref()).to_owned();
+    if let Err(wait) = auth.throttle.check(&name, client, Instant::now()) {
+        let seconds = wait.as_secs().max(1);
+        audit(
+            &auth,
+            entry(
+                &name,
+                client,
+                AuditAction::SignIn,
+                AuditOutcome::Refused,
+                format!("throttled after repeated failures; next try in {seconds} s"),
+            ),
+        )
+        .await;
+        let message = format!(
+            "Too many failed sign-ins for this name or from this address. Try again in {seconds} seconds."
+        );
+        let mut response = page(
+            StatusCode::TOO_MANY_REQUESTS,
+            html::sign_in(&next, name, Some(Banner::Failure(message)), false),
+        );
+        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
+    }
+    let account = match auth.store.find(&name).await {
+        Ok(account) => account,
+        Err(error) => return unavailable(&error),
+    };
+    let verified = password::verify(
+        form.password,
+        account.as_ref().map(|a| a.password_hash.clone()),
+    )
+    .await;
+    let Some(account) = account.filter(|_| verified) else {
+        auth.throttle.failed(&name, client, Instant::now());
+        audit(
+            &auth,
+            entry(
+                &name,
+                client,
+                AuditAction::SignIn,
+                AuditOutcome::Failed,
+                "wrong name or password",
+            ),
+        )
+        .await;
+        tracing::warn!(client = %peer.ip(), "failed sign-in");
+        return page(
+            StatusCode::UNAUTHORIZED,
+            html::sign_in(
+                &next,
+                name,
+                Some(Banner::Failure("Wrong name or password.".to_owned())),
+                false,
+            ),
+        );
+    };
+    auth.throttle.succeeded(&name, client);
+    match start_session(&auth, &headers, account.id).await {
+        Ok(cookie) => {
+            audit(
+                &auth,
+                entry(
+                    &account.name,
+                    client,
+                    AuditAction::SignIn,
+                    AuditOutcome::Succeeded,
+                    "signed in",
+                ),
+            )
+            .await;
+            tracing::info!(administrator = %account.name, "signed in");
+            redirect_with_cookie(&next, cookie)
+        }
+        Err(error) => unavailable(&error),
+    }
+}
+
+async fn start_session(
+    auth: &Auth,
+    headers: &HeaderMap,
+    id: i64,
+) -> Result<HeaderValue, StoreError> {
+    if let Some(presented) = session_cookie(headers) {
+        auth.store.end_session(&token_digest(&presented)).await?;
+    }
+    // Expired sessions are refused anyway; sign-ins are a good moment to clear them out.
+    auth.store.purge_expired(auth.lifetime, now()).await?;
+    let token = SessionToken::generate();
+    auth.store.start_session(&token, id, now()).await?;
+    Ok(auth.session_cookie_header(&token, headers))
+}
+
+fn redirect_with_cookie(to: &str, cookie: HeaderValue) -> Response {
+    let mut response = Redirect::to(to).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
+    response
+}
+
+/// `POST /logout`: ends the session on the server and clears the cookie.
+pub async fn sign_out(
+    State(auth): State<Auth>,
+    Extension(signed_in): Extension<SignedIn>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = session_cookie(&headers)
+        && let Err(error) = auth.store.end_session(&token_digest(&token)).await
+    {
+        return unavailable(&error);
+    }
+    audit(
+        &auth,
+        entry(
+            &signed_in.name,
+            signed_in.client,
+            AuditAction::SignOut,
+            AuditOutcome::Succeeded,
+            "signed out",
+        ),
+    )
+    .await;
+    let mut response = Redirect::to("/login?signed_out=1").into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cleared_cookie());
+    response
+}
+
+/// Query of the setup link.
+#[derive(Debug, Default, Deserialize)]
+pub struct SetupQuery {
+    #[serde(default)]
+    token: String,
+}
+
+const SETUP_USED: &str =
+    "An administrator exists already, so this setup link no longer works. Sign in instead.";
+const SETUP_WRONG: &str =
+    "This setup link is not valid. Use the link the console printed at its latest start.";
+
+/// `GET /setup?token=…`.
+pub async fn setup_page(State(auth): State<Auth>, Query(query): Query<SetupQuery>) -> Response {
+    match auth.store.count().await {
+        Ok(0) => {}
+        Ok(_) => return page(StatusCode::GONE, html::setup_closed(SETUP_USED)),
+        Err(error) => return unavailable(&error),
+    }
+    if !auth.setup_token_matches(&query.token) {
+        return page(StatusCode::FORBIDDEN, html::setup_closed(SETUP_WRONG));
+    }
+    page(
+        StatusCode::OK,
+        html::setup(query.token, String::new(), Problems::default()),
+    )
+}
+
+/// The first-administrator form.
+#[derive(Deserialize)]
+pub struct SetupForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default = "empty_secret")]
+    password: SecretString,
+    #[serde(default = "empty_secret")]
+    confirm: SecretString,
+}
+
+/// `POST /setup`: creates the first administrator and signs them in.
+pub async fn create_first_administrator(
+    State(auth): State<Auth>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> Response {
+    if !auth.setup_token_matches(&form.token) {
+        let status_and_reason = match auth.store.count().await {
+            Ok(0) => (StatusCode::FORBIDDEN, SETUP_WRONG),
+            Ok(_) => (StatusCode::GONE, SETUP_USED),
+            Err(error) => return unavailable(&error),
+        };
+        return page(status_and_reason.0, html::setup_closed(status_and_reason.1));
+    }
+    let (name, problems) = check_account(&form.name, &form.password, &form.confirm);
+    let Some(name) = name.filter(|_| !problems.any()) else {
+        return page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            html::setup(form.token, form.name.trim().to_owned(), problems),
+        );
+    };
+    let hash = match password::hash(form.password).await {
+        Ok(hash) => hash,
+        Err(error) => return unavailable(&error),
+    };
+    match auth.store.create_first(&name, &hash, now()).await {
+        Ok(Added::Created(id)) => {
+            auth.close_setup();
+            audit(
+                &auth,
+                entry(
+                    &name,
+                    Some(peer.ip()),
+                    AuditAction::FirstAdministrator,
+                    AuditOutcome::Succeeded,
+                    "created through the setup link",
+                ),
+            )
+            .await;
+            tracing::info!(administrator = %name, "first administrator created");
+            match start_session(&auth, &headers, id).await {
+                Ok(cookie) => redirect_with_cookie("/messaging/smtp", cookie),
+                Err(error) => unavailable(&error),
+            }
+        }
+        Ok(_) => {
+            auth.close_setup();
+            page(StatusCode::GONE, html::setup_closed(SETUP_USED))
+        }
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// Checks a new account's name and password pair; the trimmed name when it is valid.
+fn check_account(
+    name: &str,
+    password: &SecretString,
+    confirm: &SecretString,
+) -> (Option<String>, Problems) {
+    let mut problems = Problems::default();
+    let name = match check_name(name) {
+        Ok(name) => Some(name),
+        Err(message) => {
+            problems.name = Some(message);
+            None
+        }
+    };
+    check_password_pair(
+        password,
+        confirm,
+        name.as_deref().unwrap_or_default(),
+        &mut problems,
+    );
+    (name, problems)
+}
+
+fn check_password_pair(
+    password: &SecretString,
+    confirm: &SecretString,
+    name: &str,
+    problems: &mut Problems,
+) {
+    if let Err((which, message)) =
+        check_new_password(password.expose_secret(), confirm.expose_secret(), name)
+    {
+        match which {
+            PasswordBox::New => problems.password = Some(message),
+            PasswordBox::Confirm => problems.confirm = Some(message),
+        }
+    }
+}
+
+/// Query of the administrators page.
+#[derive(Debug, Default, Deserialize)]
+pub struct AdministratorsQuery {
+    done: Option<String>,
+}
+
+/// `GET /admin/administrators`.
+pub async fn administrators_page(
+    State(auth): State<Auth>,
+    Extension(signed_in): Extension<SignedIn>,
+    Query(query): Query<AdministratorsQuery>,
+) -> Response {
+    let banner = match query.done.as_deref() {
+        Some("added") => Some(Banner::Success("Administrator added.".to_owned())),
+        Some("password") => Some(Banner::Success(
+            "Your password was changed; your other sessions have ended.".to_owned(),
+        )),
+        _ => None,
+    };
+    administrators_view(
+        &auth,
+        signed_in.name,
+        banner,
+        String::new(),
+        Problems::default(),
+        Problems::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn administrators_view(
+    auth: &Auth,
+    me: String,
+    banner: Option<Banner>,
+    add_name: String,
+    add: Problems,
+    change: Problems,
+    status: StatusCode,
+) -> Response {
+    match auth.store.list().await {
+        Ok(accounts) => page(
+            status,
+            html::administrators(AdministratorsView {
+                me,
+                accounts,
+                banner,
+                add_name,
+                add,
+                change,
+            }),
+        ),
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// The add-administrator form.
+#[derive(Deserialize)]
+pub struct AddForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default = "empty_secret")]
+    password: SecretString,
+    #[serde(default = "empty_secret")]
+    confirm: SecretString,
+}
+
+/// `POST /admin/administrators`.
+pub async fn add_administrator(
+    State(auth): State<Auth>,
+    Extension(signed_in): Extension<SignedIn>,
+    Form(form): Form<AddForm>,
+) -> Response {
+    let (name, mut problems) = check_account(&form.name, &form.password, &form.confirm);
+    let typed = form.name.trim().to_owned();
+    let failure = |problems| {
+        administrators_view(
+            &auth,
+            signed_in.name.clone(),
+            Some(Banner::Failure(
+                "The administrator was not added: see the messages below.".to_owned(),
+            )),
+            typed.clone(),
+            problems,
+            Problems::default(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let Some(name) = name.filter(|_| !problems.any()) else {
+        return failure(problems).await;
+    };
+    let hash = match password::hash(form.password).await {
+        Ok(hash) => hash,
+        Err(error) => return unavailable(&error),
+    };
+    match auth.store.add(&name, &hash, &signed_in.name, now()).await {
+        Ok(Added::Created(_)) => {
+            audit(
+                &auth,
+                entry(
+                    &signed_in.name,
+                    signed_in.client,
+                    AuditAction::AdministratorAdded,
+                    AuditOutcome::Succeeded,
+                    format!("added administrator {name}"),
+                ),
+            )
+            .await;
+            Redirect::to("/admin/administrators?done=added").into_response()
+        }
+        Ok(_) => {
+            problems.name = Some(format!(
+                "An administrator called '{name}' exists already (names ignore case)."
+            ));
+            failure(problems).await
+        }
+        Err(error) => unavailable(&error),
+    }
+}
+
+/// The change-own-password form.
+#[derive(Deserialize)]
+pub struct ChangePasswordForm {
+    #[serde(default = "empty_secret")]
+    current: SecretString,
+    #[serde(default = "empty_secret")]
+    password: SecretString,
+    #[serde(default = "empty_secret")]
+    confirm: SecretString,
+}
+
+/// `POST /admin/password`: needs the current password; ends the administrator's other
+/// sessions. Wrong current passwords count as failed sign-ins.
+pub async fn change_password(
+    State(auth): State<Auth>,
+    Extension(signed_in): Extension<SignedIn>,
+    headers: HeaderMap,
+    Form(form): Form<ChangePasswordForm>,
+) -> Response {
+    let mut problems = Problems::default();
+    let refuse = |problems| {
+        administrators_view(
+            &auth,
+            signed_in.name.clone(),
+            Some(Banner::Failure(
+                "The password was not changed: see the messages below.".to_owned(),
+            )),
+            String::new(),
+            Problems::default(),
+            problems,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    if let Err(wait) = auth
+        .throttle
+        .check(&signed_in.name, signed_in.client, Instant::now())
+    {
+        problems.current = Some(format!(
+            "Too many wrong passwords. Try again in {} seconds.",
+            wait.as_secs().max(1)
+        ));
+        return refuse(problems).await;
+    }
+    let account = match auth.store.find_by_id(signed_in.id).await {
+        Ok(Some(account)) => account,
+        Ok(None) => return Redirect::to("/login").into_response(),
+        Err(error) => return unavailable(&error),
+    };
+    if !password::verify(form.current, Some(account.password_hash)).await {
+        auth.throttle
+            .failed(&signed_in.name, signed_in.client, Instant::now());
+        audit(
+            &auth,
+            entry(
+                &signed_in.name,
+                signed_in.client,
+                AuditAction::PasswordChanged,
+                AuditOutcome::Failed,
+                "the current password was wrong",
+            ),
+        )
+        .await;
+        problems.current = Some("This is not your current password.".to_owned());
+        return refuse(problems).await;
+    }
+    check_password_pair(
+        &form.password,
+        &form.confirm,
+        &signed_in.name,
+        &mut problems,
+    );
+    if problems.any() {
+        return refuse(problems).await;
+    }
+    let hash = match password::hash(form.password).await {
+        Ok(hash) => hash,
+        Err(error) => return unavailable(&error),
+    };
+    let keep = session_cookie(&headers)
+        .map(|token| token_digest(&token))
+        .unwrap_or_default();
+    if let Err(error) = auth
+        .store
+        .set_password(signed_in.id, &hash, &keep, now())
+        .await
+    {
+        return unavailable(&error);
+    }
+    audit(
+        &auth,
+        entry(
+            &signed_in.name,
+            signed_in.client,
+            AuditAction::PasswordChanged,
+            AuditOutcome::Succeeded,
+            "password changed; other sessions ended",
+        ),
+    )
+    .await;
+    Redirect::to("/admin/administrators?done=password").into_response()
+}
+
+/// Query of the audit log page.
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    before: Option<i64>,
+}
+
+/// `GET /admin/audit`.
+pub async fn audit_page(
+    State(auth): State<Auth>,
+    Extension(signed_in): Extension<SignedIn>,
+    Query(query): Query<AuditQuery>,
+) -> Response {
+    match auth
+        .store
+        .audit_log(query.before, AUDIT_PAGE_SIZE + 1)
+        .await
+    {
+        Ok(mut records) => {
+            let older = (records.len() > AUDIT_PAGE_SIZE as usize).then(|| {
+                records.truncate(AUDIT_PAGE_SIZE as usize);
+                records.last().map(|r| r.id)
+            });
+            page(
+                StatusCode::OK,
+                html::audit_log(signed_in.name, records, older.flatten()),
+            )
+        }
+        Err(error) => unavailable(&error),
+    }
+}
