@@ -21,6 +21,7 @@ const PAGE_URL = process.env.BENCH_URL;
 // The console needs a signed-in administrator; bench-first-load.sh creates one and passes
 // the session id here.
 const SESSION_COOKIE = process.env.BENCH_SESSION ?? '';
+const sessionHeader = () => (SESSION_COOKIE ? { Cookie: `console_session=${SESSION_COOKIE}` } : {});
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const BUDGET = Number(process.env.BENCH_BUDGET_BYTES ?? 250_000);
 const CHROMIUM = process.env.BENCH_CHROMIUM ?? CHROMIUM_EXECUTABLE;
@@ -37,7 +38,7 @@ if (!Number.isInteger(RUNS) || RUNS < 1) {
 /** GET `url` with this Accept-Encoding; the raw (still encoded) body and headers. */
 function get(url, acceptEncoding) {
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { 'Accept-Encoding': acceptEncoding } }, (response) => {
+    const request = http.get(url, { headers: { 'Accept-Encoding': acceptEncoding, ...sessionHeader() } }, (response) => {
       const chunks = [];
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => {

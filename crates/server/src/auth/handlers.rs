@@ -120,7 +120,14 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let client = Some(peer.ip());
-    let name = form.name.trim().to_owned();
+    // No account name is longer than NAME_MAX_CHARS: one character more keeps a longer name
+    // from matching, and keeps what the throttle remembers small.
+    let name: String = form
+        .name
+        .trim()
+        .chars()
+        .take(model::admin::NAME_MAX_CHARS + 1)
+        .collect();
     let next = safe_next(form.next.as_deref()).to_owned();
     if let Err(wait) = auth.throttle.check(&name, client, Instant::now()) {
         let seconds = wait.as_secs().max(1);
