@@ -72,67 +72,124 @@ fn signed_in() -> Result<SignedIn, ConsoleError> {
         })
 }
 
-/// Counts a test send against the administrator's allowance, or refuses it (429).
-fn count_test_send(services: &Services, admin: &SignedIn) -> Result<(), ConsoleError> {
-    services
-        .test_sends
-        .acquire(admin.id, std::time::Instant::now())
-        .map_err(|wait| {
-            set_status(StatusCode::TOO_MANY_REQUESTS);
-            ConsoleError::TooManyTestSends {
-                retry_after_secs: wait.as_secs().max(1),
-            }
+/// Writes the audit log for one administrator's request.
+struct Auditor {
+    services: Services,
+    admin: SignedIn,
+}
+
+impl Auditor {
+    /// The signed-in administrator and the services, or 401.
+    fn for_request() -> Result<Auditor, ConsoleError> {
+        Ok(Auditor {
+            admin: signed_in()?,
+            services: services()?,
         })
-}
-
-/// Appends to the audit log. A failure to write is logged at ERROR and does not undo the
-/// action (known shortcoming: the change stands without its entry).
-async fn audit(
-    services: &Services,
-    admin: &SignedIn,
-    action: AuditAction,
-    outcome: AuditOutcome,
-    summary: String,
-    changes: Vec<FieldChange>,
-) {
-    let entry = AuditEntry {
-        actor: admin.name.clone(),
-        client: admin.client,
-        action,
-        outcome,
-        summary,
-        changes,
-    };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default();
-    if let Err(error) = services.admins.record(&entry, now).await {
-        let reference = new_reference();
-        tracing::error!(reference, error = %error, action = action.as_str(), "audit entry not written");
     }
-}
 
-/// The field changes between two saved forms (each as the page would show it), for the
-/// audit log, named by their input ids: the secret boxes are left out (a secret's fate is
-/// told in words), long PEM text is summarised.
-fn form_changes<F: serde::Serialize>(old: Option<&F>, new: &F) -> Vec<FieldChange> {
-    let old = old.and_then(|form| serde_json::to_value(form).ok());
-    let new = serde_json::to_value(new).ok();
-    messaging::admin::changes_between(
-        old.as_ref(),
-        new.as_ref(),
-        &["password", "secret"],
-        &["ca_certificate"],
-    )
-}
+    /// Appends an entry. A failure to write is logged at ERROR and does not undo the action
+    /// (known shortcoming: the change then stands without its entry).
+    async fn record(
+        &self,
+        action: AuditAction,
+        outcome: AuditOutcome,
+        summary: String,
+        changes: Vec<FieldChange>,
+    ) {
+        let entry = AuditEntry {
+            actor: self.admin.name.clone(),
+            client: self.admin.client,
+            action,
+            outcome,
+            summary,
+            changes,
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
+        if let Err(error) = self.services.admins.record(&entry, now).await {
+            let reference = new_reference();
+            tracing::error!(reference, error = %error, action = action.as_str(), "audit entry not written");
+        }
+    }
 
-/// "saved; password changed" and the like.
-fn saved_summary(secret: PasswordOutcome, secret_name: &str) -> String {
-    match secret {
-        PasswordOutcome::Replaced => format!("saved; {secret_name} changed"),
-        PasswordOutcome::Removed => format!("saved; {secret_name} removed"),
-        PasswordOutcome::Kept | PasswordOutcome::None => "saved".to_owned(),
+    /// A save: each changed field of the form (as the page shows it) old → new, the secret
+    /// boxes left out and the secret's fate told in words, long PEM text summarised.
+    async fn saved<F: serde::Serialize>(
+        &self,
+        action: AuditAction,
+        before: Option<&F>,
+        after: &F,
+        secret: PasswordOutcome,
+        secret_name: &str,
+    ) {
+        let old = before.and_then(|form| serde_json::to_value(form).ok());
+        let new = serde_json::to_value(after).ok();
+        let changes = messaging::admin::changes_between(
+            old.as_ref(),
+            new.as_ref(),
+            &["password", "secret"],
+            &["ca_certificate"],
+        );
+        let summary = match secret {
+            PasswordOutcome::Replaced => format!("saved; {secret_name} changed"),
+            PasswordOutcome::Removed => format!("saved; {secret_name} removed"),
+            PasswordOutcome::Kept | PasswordOutcome::None => "saved".to_owned(),
+        };
+        self.record(action, AuditOutcome::Succeeded, summary, changes)
+            .await;
+    }
+
+    /// A reset of `what`.
+    async fn reset(&self, action: AuditAction, removed: bool, what: &str) {
+        let summary = if removed {
+            format!("{what} removed")
+        } else {
+            "nothing was stored".to_owned()
+        };
+        self.record(action, AuditOutcome::Succeeded, summary, Vec::new())
+            .await;
+    }
+
+    /// Counts a test send to `recipient` (masked) against the administrator's allowance; a
+    /// refusal (429) is audited and returned.
+    async fn allow_test_send(
+        &self,
+        action: AuditAction,
+        recipient: &str,
+    ) -> Result<(), ConsoleError> {
+        let wait = match self
+            .services
+            .test_sends
+            .acquire(self.admin.id, std::time::Instant::now())
+        {
+            Ok(()) => return Ok(()),
+            Err(wait) => wait,
+        };
+        set_status(StatusCode::TOO_MANY_REQUESTS);
+        let refused = ConsoleError::TooManyTestSends {
+            retry_after_secs: wait.as_secs().max(1),
+        };
+        let summary = format!("to {recipient}: {refused}");
+        self.record(action, AuditOutcome::Refused, summary, Vec::new())
+            .await;
+        Err(refused)
+    }
+
+    /// A test send's outcome: what was accepted, or why not (replies masked).
+    async fn test_sent(
+        &self,
+        action: AuditAction,
+        recipient: &str,
+        outcome: Result<String, String>,
+    ) {
+        let (outcome, said) = match outcome {
+            Ok(said) => (AuditOutcome::Succeeded, said),
+            Err(said) => (AuditOutcome::Failed, said),
+        };
+        let summary = format!("to {recipient}: {}", messaging::mask::server_reply(&said));
+        self.record(action, outcome, summary, Vec::new()).await;
     }
 }
 

@@ -1,13 +1,10 @@
 //! Server-side bodies of the SMS gateway server functions.
 
-use super::{
-    audit, check_trusted_ca, count_test_send, form_changes, internal, invalid, saved_summary,
-    secret_outcome, services, signed_in, sms_error,
-};
+use super::{Auditor, check_trusted_ca, internal, invalid, secret_outcome, services, sms_error};
 use crate::api::SavedSms;
 use crate::error::ConsoleError;
 use messaging::SmsError;
-use messaging::admin::{AuditAction, AuditOutcome};
+use messaging::admin::AuditAction;
 use messaging::mask;
 use model::{SmsGatewayForm, SmsGatewayView, SmsSent, TestSmsForm};
 
@@ -22,8 +19,8 @@ pub(crate) async fn load_sms_gateway() -> Result<Option<SmsGatewayView>, Console
 }
 
 pub(crate) async fn save_sms_gateway(form: SmsGatewayForm) -> Result<SavedSms, ConsoleError> {
-    let admin = signed_in()?;
-    let services = services()?;
+    let auditor = Auditor::for_request()?;
+    let services = &auditor.services;
     let before = services
         .settings
         .load_sms_gateway()
@@ -50,94 +47,60 @@ pub(crate) async fn save_sms_gateway(form: SmsGatewayForm) -> Result<SavedSms, C
         "SMS gateway saved"
     );
     let view = saved.view();
-    let changes = form_changes(before.map(|b| b.view().to_form()).as_ref(), &view.to_form());
-    let summary = saved_summary(secret, "password or token");
-    audit(
-        &services,
-        &admin,
-        AuditAction::SmsSaved,
-        AuditOutcome::Succeeded,
-        summary,
-        changes,
-    )
-    .await;
+    let before = before.map(|gateway| gateway.view().to_form());
+    let after = view.to_form();
+    auditor
+        .saved(
+            AuditAction::SmsSaved,
+            before.as_ref(),
+            &after,
+            secret,
+            "password or token",
+        )
+        .await;
     Ok(SavedSms { view, secret })
 }
 
 pub(crate) async fn reset_sms_gateway() -> Result<bool, ConsoleError> {
-    let admin = signed_in()?;
-    let services = services()?;
-    let removed = services
+    let auditor = Auditor::for_request()?;
+    let removed = auditor
+        .services
         .settings
         .reset_sms_gateway()
         .await
         .map_err(|e| internal(&e))?;
     tracing::info!(removed, "SMS gateway reset");
-    let summary = if removed {
-        "gateway and its secret removed"
-    } else {
-        "nothing was stored"
-    };
-    audit(
-        &services,
-        &admin,
-        AuditAction::SmsReset,
-        AuditOutcome::Succeeded,
-        summary.to_owned(),
-        Vec::new(),
-    )
-    .await;
+    auditor
+        .reset(AuditAction::SmsReset, removed, "gateway and its secret")
+        .await;
     Ok(removed)
 }
 
 pub(crate) async fn send_test_sms(form: TestSmsForm) -> Result<SmsSent, ConsoleError> {
-    let admin = signed_in()?;
-    let services = services()?;
+    let auditor = Auditor::for_request()?;
     let recipient = mask::phone_number(form.recipient.trim());
-    if let Err(refused) = count_test_send(&services, &admin) {
-        let summary = format!("to {recipient}: refused, {refused}");
-        audit(
-            &services,
-            &admin,
-            AuditAction::TestSms,
-            AuditOutcome::Refused,
-            summary,
-            Vec::new(),
-        )
-        .await;
-        return Err(refused);
-    }
+    auditor
+        .allow_test_send(AuditAction::TestSms, &recipient)
+        .await?;
     tracing::info!(recipient, "sending a test SMS");
-    let result = services.sms.send_test(&form).await;
-    let (outcome, summary) = match &result {
+    let result = auditor.services.sms.send_test(&form).await;
+    let said = match &result {
         // Nothing was sent: the allowance is given back and there is nothing to audit.
         Err(SmsError::Invalid(_)) => {
-            services.test_sends.give_back(admin.id);
+            auditor.services.test_sends.give_back(auditor.admin.id);
             return result.map_err(sms_error);
         }
-        Ok(sent) => (
-            AuditOutcome::Succeeded,
-            format!(
-                "to {recipient} through {}: accepted{}",
-                sent.gateway.as_str(),
-                sent.status
-                    .map(|s| format!(", HTTP {s}"))
-                    .unwrap_or_default()
-            ),
-        ),
-        Err(error) => (
-            AuditOutcome::Failed,
-            format!("to {recipient}: {}", mask::server_reply(&error.to_string())),
-        ),
+        Ok(sent) => Ok(format!(
+            "accepted through {}{}",
+            sent.gateway.as_str(),
+            sent.status
+                .map(|status| format!(", HTTP {status}"))
+                .unwrap_or_default()
+        )),
+        Err(error) => Err(error.to_string()),
     };
-    audit(
-        &services,
-        &admin,
-        AuditAction::TestSms,
-        outcome,
-        summary,
-        Vec::new(),
-    )
-    .await;
+    auditor
+        .test_sent(AuditAction::TestSms, &recipient, said)
+        .await;
     result.map_err(sms_error)
 }

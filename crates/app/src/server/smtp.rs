@@ -1,12 +1,9 @@
 //! Server-side bodies of the SMTP server functions.
 
-use super::{
-    audit, check_trusted_ca, count_test_send, email_error, form_changes, internal, invalid,
-    saved_summary, secret_outcome, services, signed_in,
-};
+use super::{Auditor, check_trusted_ca, email_error, internal, invalid, secret_outcome, services};
 use crate::api::SavedSmtp;
 use crate::error::ConsoleError;
-use messaging::admin::{AuditAction, AuditOutcome};
+use messaging::admin::AuditAction;
 use messaging::{OutgoingEmail, mask};
 use model::{Delivered, SmtpForm, SmtpSettingsView, TestEmailForm};
 
@@ -24,8 +21,8 @@ pub(crate) async fn load_smtp_settings() -> Result<Option<SmtpSettingsView>, Con
 }
 
 pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, ConsoleError> {
-    let admin = signed_in()?;
-    let services = services()?;
+    let auditor = Auditor::for_request()?;
+    let services = &auditor.services;
     let before = services
         .settings
         .load_smtp()
@@ -52,95 +49,54 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
         "SMTP settings saved"
     );
     let view = saved.view();
-    let changes = form_changes(before.map(|b| b.view().to_form()).as_ref(), &view.to_form());
-    let summary = saved_summary(password, "password");
-    audit(
-        &services,
-        &admin,
-        AuditAction::SmtpSaved,
-        AuditOutcome::Succeeded,
-        summary,
-        changes,
-    )
-    .await;
+    let before = before.map(|settings| settings.view().to_form());
+    auditor
+        .saved(
+            AuditAction::SmtpSaved,
+            before.as_ref(),
+            &view.to_form(),
+            password,
+            "password",
+        )
+        .await;
     Ok(SavedSmtp { view, password })
 }
 
 pub(crate) async fn reset_smtp_settings() -> Result<bool, ConsoleError> {
-    let admin = signed_in()?;
-    let services = services()?;
-    let removed = services
+    let auditor = Auditor::for_request()?;
+    let removed = auditor
+        .services
         .settings
         .reset_smtp()
         .await
         .map_err(|e| internal(&e))?;
     tracing::info!(removed, "SMTP settings reset");
-    let summary = if removed {
-        "settings and password removed"
-    } else {
-        "nothing was stored"
-    };
-    audit(
-        &services,
-        &admin,
-        AuditAction::SmtpReset,
-        AuditOutcome::Succeeded,
-        summary.to_owned(),
-        Vec::new(),
-    )
-    .await;
+    auditor
+        .reset(AuditAction::SmtpReset, removed, "settings and password")
+        .await;
     Ok(removed)
 }
 
 pub(crate) async fn send_test_email(form: TestEmailForm) -> Result<Delivered, ConsoleError> {
-    let admin = signed_in()?;
-    let services = services()?;
+    let auditor = Auditor::for_request()?;
     let test = form.validate().map_err(invalid)?;
     let recipient = mask::email_address(&test.recipient.address());
-    if let Err(refused) = count_test_send(&services, &admin) {
-        let summary = format!("to {recipient}: refused, {refused}");
-        audit(
-            &services,
-            &admin,
-            AuditAction::TestEmail,
-            AuditOutcome::Refused,
-            summary,
-            Vec::new(),
-        )
-        .await;
-        return Err(refused);
-    }
+    auditor
+        .allow_test_send(AuditAction::TestEmail, &recipient)
+        .await?;
     let email = OutgoingEmail {
         to: test.recipient,
         subject: TEST_SUBJECT.to_owned(),
         body: test.message,
     };
-    tracing::info!(
-        recipient = mask::email_address(&email.to.address()),
-        "sending a test email"
-    );
-    let result = services.email.send(&email).await;
-    let (outcome, summary) = match &result {
-        Ok(delivered) => (
-            AuditOutcome::Succeeded,
-            format!(
-                "to {recipient}: accepted, {}",
-                mask::server_reply(&delivered.final_reply)
-            ),
-        ),
-        Err(error) => (
-            AuditOutcome::Failed,
-            format!("to {recipient}: {}", mask::server_reply(&error.to_string())),
-        ),
+    tracing::info!(recipient, "sending a test email");
+    let result = auditor.services.email.send(&email).await;
+    let said = match &result {
+        Ok(delivered) => Ok(format!("accepted, {}", delivered.final_reply)),
+        Err(error) => Err(error.to_string()),
     };
-    audit(
-        &services,
-        &admin,
-        AuditAction::TestEmail,
-        outcome,
-        summary,
-        Vec::new(),
-    )
-    .await;
+    auditor
+        .test_sent(AuditAction::TestEmail, &recipient, said)
+        .await;
     result.map_err(email_error)
 }
