@@ -41,12 +41,14 @@ test('a second administrator is added, signs in, changes their password and show
   await add.getByLabel('Name', { exact: true }).fill(FIRST_ADMIN.name.toUpperCase());
   await add.getByLabel('Password', { exact: true }).fill(second.password);
   await add.getByLabel('Password (again)').fill(second.password);
+  await add.getByLabel('Your own password').fill(FIRST_ADMIN.password);
   await add.getByRole('button', { name: 'Add administrator' }).click();
   await expect(page.locator('#add-administrator [data-field="name"].error')).toContainText('exists already');
 
   await add.getByLabel('Name', { exact: true }).fill(second.name);
   await add.getByLabel('Password', { exact: true }).fill(second.password);
   await add.getByLabel('Password (again)').fill(second.password);
+  await add.getByLabel('Your own password').fill(FIRST_ADMIN.password);
   await add.getByRole('button', { name: 'Add administrator' }).click();
   await expect(page.getByRole('status')).toHaveText('Administrator added.');
   const row = page.locator('#administrators tr', { hasText: second.name });

@@ -20,10 +20,12 @@ pub fn check_name(name: &str) -> Result<String, String> {
     }
     if let Some(bad) = name
         .chars()
-        .find(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@')))
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@')))
     {
+        // ASCII only: two names that look the same (a Cyrillic "а" for a Latin "a") must
+        // never stand for two administrators in the list or the audit log.
         return Err(format!(
-            "'{}' is not allowed: use letters, digits and . - _ @ only.",
+            "'{}' is not allowed: use the letters A-Z and a-z, digits and . - _ @ only.",
             bad.escape_default()
         ));
     }
@@ -80,7 +82,9 @@ mod tests {
     #[test]
     fn names_are_trimmed_and_limited_to_safe_characters() {
         assert_eq!(check_name("  jane.doe@ops ").unwrap(), "jane.doe@ops");
-        assert_eq!(check_name("Zoë_2").unwrap(), "Zoë_2");
+        assert_eq!(check_name("Zoe_2").unwrap(), "Zoe_2");
+        assert!(check_name("Zoë").unwrap_err().contains("A-Z"));
+        assert!(check_name("\u{430}dmin").is_err(), "a Cyrillic look-alike");
         assert!(check_name("").unwrap_err().contains("Enter"));
         assert!(check_name("a b").unwrap_err().contains("' '"));
         assert!(check_name("<script>").unwrap_err().contains("'<'"));

@@ -110,15 +110,25 @@ fn is_cross_site(request: &Request, authority: &str) -> bool {
     }
 }
 
+/// The host of a `Host` header; anything after it but a port (`:3000`) makes the whole
+/// header the host, which no allowed name matches.
 fn host_without_port(authority: &str) -> &str {
-    if authority.starts_with('[') {
-        return authority
-            .split_once(']')
-            .map_or(authority, |(host, _)| &host[1..]);
+    let port_only = |rest: &str| rest.is_empty() || rest.bytes().all(|b| b.is_ascii_digit());
+    if let Some(bracketed) = authority.strip_prefix('[') {
+        return match bracketed.split_once(']') {
+            Some((host, rest))
+                if rest.is_empty() || rest.strip_prefix(':').is_some_and(port_only) =>
+            {
+                host
+            }
+            _ => authority,
+        };
     }
-    authority
-        .rsplit_once(':')
-        .map_or(authority, |(host, _)| host)
+    match authority.rsplit_once(':') {
+        Some((host, port)) if port_only(port) && !host.contains(':') => host,
+        Some(_) => authority,
+        None => authority,
+    }
 }
 
 fn refuse(status: StatusCode, message: &'static str) -> Response {
@@ -149,6 +159,14 @@ mod tests {
         let allowed = AllowedHosts::new(["Console.Example.NET".to_owned()]);
         assert!(allowed.allows("console.example.net"));
         assert!(!allowed.allows("rebind.attacker.example"));
+    }
+
+    #[test]
+    fn junk_after_the_host_is_not_a_port() {
+        let allowed = AllowedHosts::default();
+        for header in ["127.0.0.1:3900@evil.example", "[::1]x", "127.0.0.1:80:80"] {
+            assert!(!allowed.allows(host_without_port(header)), "{header}");
+        }
     }
 
     #[test]

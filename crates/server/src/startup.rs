@@ -19,7 +19,7 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// Why the console could not start.
@@ -174,6 +174,14 @@ pub fn router(services: Services, auth: Auth, config: &Config) -> Router {
             auth::require_session,
         ))
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            guard::MAX_BODY_BYTES,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            allowed_hosts,
+            guard::check_request,
+        ))
+        // Outside the guards, so their refusals carry these headers too.
         // Pages and API answers carry settings: never cache them.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
@@ -192,18 +200,18 @@ pub fn router(services: Services, auth: Auth, config: &Config) -> Router {
             // The console's own addresses never leave it; within it, forms post a real Origin.
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            guard::MAX_BODY_BYTES,
-        ))
-        // One INFO line per request: method, path, status and latency. Bodies and headers
-        // (where a future session cookie would sit) are not logged.
-        .layer(axum::middleware::from_fn_with_state(
-            allowed_hosts,
-            guard::check_request,
-        ))
+        // One INFO line per request: method, path (never the query: the setup link's token
+        // is in it), status and latency. Bodies and headers (the session cookie) are not
+        // logged.
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(|request: &Request| {
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path = %request.uri().path(),
+                    )
+                })
                 .on_request(())
                 .on_response(DefaultOnResponse::new().level(Level::INFO))
                 // Failures are logged once, where they are classified (a refused test email is

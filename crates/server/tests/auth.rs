@@ -381,6 +381,7 @@ async fn test_sends_are_limited_per_administrator_and_the_answer_says_when_to_re
                 ("name", "second"),
                 ("password", ADMIN_PASSWORD),
                 ("confirm", ADMIN_PASSWORD),
+                ("current", ADMIN_PASSWORD),
             ],
         )
         .await;
@@ -461,6 +462,7 @@ async fn administrators_add_others_and_change_their_own_password() {
             ("name", name),
             ("password", password),
             ("confirm", password),
+            ("current", ADMIN_PASSWORD),
         ];
         console
             .post_form_as(&console.client, "/admin/administrators", &fields)
@@ -468,6 +470,18 @@ async fn administrators_add_others_and_change_their_own_password() {
     };
     let (status, _) = add("second", "another long passphrase").await;
     assert_eq!(status, StatusCode::OK);
+    // Adding needs the administrator's own password: a session left open is not enough.
+    let fields = [
+        ("name", "third"),
+        ("password", "another long passphrase"),
+        ("confirm", "another long passphrase"),
+        ("current", "not my password"),
+    ];
+    let (status, page) = console
+        .post_form_as(&console.client, "/admin/administrators", &fields)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("not your current password"), "{page}");
     let (status, page) = add("SECOND", "another long passphrase").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("exists already"), "{page}");
@@ -538,5 +552,63 @@ async fn administrators_add_others_and_change_their_own_password() {
     assert!(
         list.contains("<td>second</td>") && list.contains("<td>admin</td>"),
         "{list}"
+    );
+}
+
+#[tokio::test]
+async fn sign_ins_sent_all_at_once_are_counted_before_any_password_is_checked() {
+    let console = TestConsole::start().await;
+    let base = console.base.clone();
+    let handles: Vec<_> = (0..20)
+        .map(|_| {
+            let url = format!("{base}/login");
+            tokio::spawn(async move {
+                bare_client()
+                    .post(url)
+                    .form(&[("name", ADMIN), ("password", "a wrong guess")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for handle in handles {
+        statuses.push(handle.await.unwrap());
+    }
+
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let slowed = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, slowed), (5, 15), "{statuses:?}");
+}
+
+#[tokio::test]
+async fn names_typed_at_sign_in_cannot_disguise_themselves_in_the_audit_log() {
+    let console = TestConsole::start().await;
+    let disguised = "r2\u{202e} deliatnI \u{202c}\nforged line";
+    let status = sign_in_bare(&console, disguised, "x").await.status();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let log = console
+        .client
+        .get(console.url("/admin/audit"))
+        .send()
+        .await
+        .unwrap();
+    let log = log.text().await.unwrap();
+    assert!(
+        !log.contains('\u{202e}') && !log.contains("\nforged"),
+        "{log}"
+    );
+    assert!(
+        log.contains(r"r2\u{202e} deliatnI \u{202c}\u{a}forged line"),
+        "{log}"
     );
 }

@@ -372,18 +372,22 @@ impl AdminStore {
         Ok(())
     }
 
-    /// Up to `limit` audit entries older than entry `before` (all when `None`), newest first.
+    /// Up to `limit` audit entries older than entry `before` (all when `None`), newest first;
+    /// without sign-ins and sign-outs unless `sign_ins`.
     pub async fn audit_log(
         &self,
         before: Option<i64>,
         limit: u32,
+        sign_ins: bool,
     ) -> Result<Vec<AuditRecord>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, datetime(at, 'unixepoch'), actor, client, action, outcome, summary, \
-             changes FROM audit_log WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+             changes FROM audit_log WHERE id < ?1 \
+             AND (?3 OR action NOT IN ('sign-in', 'sign-out')) ORDER BY id DESC LIMIT ?2",
         )
         .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
+        .bind(sign_ins)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(AuditRecord::from_row).collect())

@@ -1,11 +1,19 @@
 //! Password hashing with Argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes), run off
-//! the async workers because each hash takes tens of milliseconds on purpose.
+//! the async workers because each hash takes tens of milliseconds on purpose, and never more
+//! than [`MOST_AT_ONCE`] at a time: a burst of sign-in tries waits its turn instead of taking
+//! 19 MiB each.
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use secrecy::{ExposeSecret as _, SecretString};
 use std::sync::OnceLock;
+use tokio::sync::Semaphore;
+
+/// Most hashes computed at once (memory: this many times 19 MiB).
+pub const MOST_AT_ONCE: usize = 2;
+
+static TURNS: Semaphore = Semaphore::const_new(MOST_AT_ONCE);
 
 /// Hashing failed (the thread pool is gone, or the parameters are refused): never expected.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +22,10 @@ pub struct HashError(String);
 
 /// The PHC string (`$argon2id$v=19$m=…`) of `password` with a fresh salt.
 pub async fn hash(password: SecretString) -> Result<String, HashError> {
+    let _turn = TURNS
+        .acquire()
+        .await
+        .map_err(|error| HashError(error.to_string()))?;
     tokio::task::spawn_blocking(move || hash_now(&password))
         .await
         .map_err(|error| HashError(error.to_string()))?
@@ -31,6 +43,9 @@ fn hash_now(password: &SecretString) -> Result<String, HashError> {
 /// dummy hash is checked, so an unknown name takes as long to refuse as a wrong password; the
 /// dummy's password is random and thrown away, so nothing matches it.
 pub async fn verify(password: SecretString, stored: Option<String>) -> bool {
+    let Ok(_turn) = TURNS.acquire().await else {
+        return false;
+    };
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let Ok(parsed) = PasswordHash::new(&stored) else {

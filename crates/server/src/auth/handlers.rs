@@ -54,13 +54,42 @@ fn entry(
     summary: impl Into<String>,
 ) -> AuditEntry {
     AuditEntry {
-        actor: actor.chars().take(model::admin::NAME_MAX_CHARS).collect(),
+        actor: printable(actor),
         client,
         action,
         outcome,
         summary: summary.into(),
         changes: Vec::new(),
     }
+}
+
+/// `1` reads "1 second", `75` reads "75 seconds".
+fn readable_seconds(seconds: u64) -> String {
+    if seconds == 1 {
+        "1 second".to_owned()
+    } else {
+        format!("{seconds} seconds")
+    }
+}
+
+/// What the audit log and its page show of a name someone typed: control and invisible
+/// formatting characters (line breaks, right-to-left overrides) written as escapes, so a
+/// made-up name cannot disguise itself or another entry.
+fn printable(name: &str) -> String {
+    name.chars()
+        .take(model::admin::NAME_MAX_CHARS)
+        .map(|c| {
+            let invisible = matches!(c,
+                '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}');
+            if c.is_control() || invisible {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn empty_secret() -> SecretString {
@@ -129,27 +158,30 @@ pub async fn sign_in(
         .take(model::admin::NAME_MAX_CHARS + 1)
         .collect();
     let next = safe_next(form.next.as_deref()).to_owned();
-    if let Err(wait) = auth.throttle.check(&name, client, Instant::now()) {
-        let seconds = wait.as_secs().max(1);
-        audit(
-            &auth,
-            entry(
-                &name,
-                client,
-                AuditAction::SignIn,
-                AuditOutcome::Refused,
-                format!("throttled after repeated failures; next try in {seconds} s"),
-            ),
-        )
-        .await;
+    if let Err(throttled) = auth.throttle.begin(&name, peer.ip(), Instant::now()) {
+        let wait = readable_seconds(throttled.wait.as_secs().max(1));
+        if throttled.first {
+            let summary = format!("slowed after repeated failures; next try in {wait}");
+            audit(
+                &auth,
+                entry(
+                    &name,
+                    client,
+                    AuditAction::SignIn,
+                    AuditOutcome::Refused,
+                    summary,
+                ),
+            )
+            .await;
+        }
         let message = format!(
-            "Too many failed sign-ins for this name or from this address. Try again in {seconds} seconds."
+            "Too many failed sign-ins for this name or from this address. Try again in {wait}."
         );
         let mut response = page(
             StatusCode::TOO_MANY_REQUESTS,
             html::sign_in(&next, name, Some(Banner::Failure(message)), false),
         );
-        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        if let Ok(value) = HeaderValue::from_str(&throttled.wait.as_secs().max(1).to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         return response;
@@ -164,7 +196,6 @@ pub async fn sign_in(
     )
     .await;
     let Some(account) = account.filter(|_| verified) else {
-        auth.throttle.failed(&name, client, Instant::now());
         audit(
             &auth,
             entry(
@@ -187,7 +218,7 @@ pub async fn sign_in(
             ),
         );
     };
-    auth.throttle.succeeded(&name, client);
+    auth.throttle.succeeded(&name, peer.ip());
     match start_session(&auth, &headers, account.id).await {
         Ok(cookie) => {
             audit(
@@ -454,6 +485,9 @@ async fn administrators_view(
 pub struct AddForm {
     #[serde(default)]
     name: String,
+    /// The signed-in administrator's own password.
+    #[serde(default = "empty_secret")]
+    current: SecretString,
     #[serde(default = "empty_secret")]
     password: SecretString,
     #[serde(default = "empty_secret")]
@@ -484,6 +518,17 @@ pub async fn add_administrator(
     let Some(name) = name.filter(|_| !problems.any()) else {
         return failure(problems).await;
     };
+    if let Err(problem) = confirm_own_password(
+        &auth,
+        &signed_in,
+        form.current,
+        AuditAction::AdministratorAdded,
+    )
+    .await
+    {
+        problems.current = Some(problem);
+        return failure(problems).await;
+    }
     let hash = match password::hash(form.password).await {
         Ok(hash) => hash,
         Err(error) => return unavailable(&error),
@@ -511,6 +556,48 @@ pub async fn add_administrator(
         }
         Err(error) => unavailable(&error),
     }
+}
+
+/// Checks the signed-in administrator's own password before a sensitive change (a session
+/// left open is not enough), throttled like a sign-in. `Err` holds the message for the box.
+async fn confirm_own_password(
+    auth: &Auth,
+    signed_in: &SignedIn,
+    current: SecretString,
+    action: AuditAction,
+) -> Result<(), String> {
+    let client = signed_in
+        .client
+        .unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED));
+    if let Err(throttled) = auth.throttle.begin(&signed_in.name, client, Instant::now()) {
+        return Err(format!(
+            "Too many wrong passwords. Try again in {}.",
+            readable_seconds(throttled.wait.as_secs().max(1))
+        ));
+    }
+    let stored = match auth.store.find_by_id(signed_in.id).await {
+        Ok(account) => account.map(|account| account.password_hash),
+        Err(error) => {
+            tracing::error!(error = %error_chain(&error), "administrator lookup failed");
+            return Err("The console's database is not available; try again.".to_owned());
+        }
+    };
+    if !password::verify(current, stored).await {
+        audit(
+            auth,
+            entry(
+                &signed_in.name,
+                signed_in.client,
+                action,
+                AuditOutcome::Failed,
+                "the administrator's own password was wrong",
+            ),
+        )
+        .await;
+        return Err("This is not your current password.".to_owned());
+    }
+    auth.throttle.succeeded(&signed_in.name, client);
+    Ok(())
 }
 
 /// The change-own-password form.
@@ -546,36 +633,15 @@ pub async fn change_password(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    if let Err(wait) = auth
-        .throttle
-        .check(&signed_in.name, signed_in.client, Instant::now())
+    if let Err(problem) = confirm_own_password(
+        &auth,
+        &signed_in,
+        form.current,
+        AuditAction::PasswordChanged,
+    )
+    .await
     {
-        problems.current = Some(format!(
-            "Too many wrong passwords. Try again in {} seconds.",
-            wait.as_secs().max(1)
-        ));
-        return refuse(problems).await;
-    }
-    let account = match auth.store.find_by_id(signed_in.id).await {
-        Ok(Some(account)) => account,
-        Ok(None) => return Redirect::to("/login").into_response(),
-        Err(error) => return unavailable(&error),
-    };
-    if !password::verify(form.current, Some(account.password_hash)).await {
-        auth.throttle
-            .failed(&signed_in.name, signed_in.client, Instant::now());
-        audit(
-            &auth,
-            entry(
-                &signed_in.name,
-                signed_in.client,
-                AuditAction::PasswordChanged,
-                AuditOutcome::Failed,
-                "the current password was wrong",
-            ),
-        )
-        .await;
-        problems.current = Some("This is not your current password.".to_owned());
+        problems.current = Some(problem);
         return refuse(problems).await;
     }
     check_password_pair(
@@ -619,6 +685,8 @@ pub async fn change_password(
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {
     before: Option<i64>,
+    /// `changes`: leave out sign-ins and sign-outs.
+    show: Option<String>,
 }
 
 /// `GET /admin/audit`.
@@ -627,9 +695,10 @@ pub async fn audit_page(
     Extension(signed_in): Extension<SignedIn>,
     Query(query): Query<AuditQuery>,
 ) -> Response {
+    let changes_only = query.show.as_deref() == Some("changes");
     match auth
         .store
-        .audit_log(query.before, AUDIT_PAGE_SIZE + 1)
+        .audit_log(query.before, AUDIT_PAGE_SIZE + 1, !changes_only)
         .await
     {
         Ok(mut records) => {
@@ -637,10 +706,12 @@ pub async fn audit_page(
                 records.truncate(AUDIT_PAGE_SIZE as usize);
                 records.last().map(|r| r.id)
             });
-            page(
-                StatusCode::OK,
-                html::audit_log(signed_in.name, records, older.flatten()),
-            )
+            let listing = html::AuditListing {
+                records,
+                older: older.flatten(),
+                changes_only,
+            };
+            page(StatusCode::OK, html::audit_log(signed_in.name, listing))
         }
         Err(error) => unavailable(&error),
     }

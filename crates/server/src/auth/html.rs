@@ -242,6 +242,7 @@ pub fn administrators(view: AdministratorsView) -> String {
                 {input("add", "password", "Password", "password", String::new(), "new-password", add.password)}
                 {input("add", "confirm", "Password (again)", "password", String::new(), "new-password", add.confirm)}
                 <p class="help">"Give the password to the new administrator by a separate, private channel."</p>
+                {input("add", "current", "Your own password", "password", String::new(), "current-password", add.current)}
             </fieldset>
             <div class="actions"><button type="submit" class="primary">"Add administrator"</button></div>
         </form>
@@ -260,8 +261,24 @@ pub fn administrators(view: AdministratorsView) -> String {
     document("Administrators", Some(me_in_bar), main)
 }
 
-/// The audit log page, newest first; `older` links to the next page when there is one.
-pub fn audit_log(me: String, records: Vec<AuditRecord>, older: Option<i64>) -> String {
+/// One page of the audit log.
+pub struct AuditListing {
+    /// The entries, newest first.
+    pub records: Vec<AuditRecord>,
+    /// The id to continue from, when there are older entries.
+    pub older: Option<i64>,
+    /// Whether sign-ins and sign-outs are left out.
+    pub changes_only: bool,
+}
+
+/// The audit log page, newest first, with a link to older entries when there are some.
+pub fn audit_log(me: String, listing: AuditListing) -> String {
+    let AuditListing {
+        records,
+        older,
+        changes_only,
+    } = listing;
+    let filter = if changes_only { "&show=changes" } else { "" };
     let rows = records
         .into_iter()
         .map(|record| {
@@ -296,11 +313,18 @@ pub fn audit_log(me: String, records: Vec<AuditRecord>, older: Option<i64>) -> S
         <nav class="breadcrumb" aria-label="Breadcrumb"><span>"Administration"</span><span>"Audit log"</span></nav>
         <div class="page-heading"><h1>"Audit log"</h1></div>
         <p class="intro">"Every sign-in, change and test message, newest first. Recipients are masked; passwords never appear."</p>
+        <p class="filter">
+            {if changes_only {
+                view! { <a href="/admin/audit">"Show everything"</a>" · "<strong>"Without sign-ins"</strong> }.into_any()
+            } else {
+                view! { <strong>"Everything"</strong>" · "<a href="/admin/audit?show=changes">"Without sign-ins"</a> }.into_any()
+            }}
+        </p>
         <table class="records" id="audit-log">
             <thead><tr><th>"When"</th><th>"Who"</th><th>"What"</th><th>"Result"</th><th>"Details"</th><th>"From"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
-        {older.map(|id| view! { <p><a href=format!("/admin/audit?before={id}")>"Older entries"</a></p> })}
+        {older.map(|id| view! { <p><a href=format!("/admin/audit?before={id}{filter}")>"Older entries"</a></p> })}
     };
     document("Audit log", Some(me), main)
 }
