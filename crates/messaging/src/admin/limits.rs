@@ -70,7 +70,15 @@ pub struct SignInThrottle {
 impl SignInThrottle {
     /// Starts a try for `account` from `client`: counted as a failure until
     /// [`SignInThrottle::succeeded`] says otherwise, or refused without being counted.
-    pub fn begin(&self, account: &str, client: IpAddr, now: Instant) -> Result<(), Throttled> {
+    /// `exists` says whether such an account exists: only real accounts are counted from
+    /// everywhere, so made-up names (a flood of them) never push a real account's count out.
+    pub fn begin(
+        &self,
+        account: &str,
+        exists: bool,
+        client: IpAddr,
+        now: Instant,
+    ) -> Result<(), Throttled> {
         let account = account.to_lowercase();
         let mut tables = lock(&self.tables);
         let known = tables
@@ -112,7 +120,9 @@ impl SignInThrottle {
         }
         count(&mut tables.pairs, pair, now);
         count(&mut tables.addresses, client, now);
-        count(&mut tables.accounts, account, now);
+        if exists {
+            count(&mut tables.accounts, account, now);
+        }
         Ok(())
     }
 
@@ -250,25 +260,30 @@ mod tests {
         let throttle = SignInThrottle::default();
         let start = Instant::now();
         for _ in 0..5 {
-            assert!(throttle.begin("Admin", address(1), start).is_ok());
+            assert!(throttle.begin("Admin", true, address(1), start).is_ok());
         }
-        let refused = throttle.begin("admin", address(1), start).unwrap_err();
+        let refused = throttle
+            .begin("admin", true, address(1), start)
+            .unwrap_err();
         assert_eq!(refused.wait, Duration::from_secs(1));
         assert!(refused.first);
         assert!(
             !throttle
-                .begin("admin", address(1), start)
+                .begin("admin", true, address(1), start)
                 .unwrap_err()
                 .first
         );
         let later = start + Duration::from_secs(1);
-        assert!(throttle.begin("admin", address(1), later).is_ok());
+        assert!(throttle.begin("admin", true, address(1), later).is_ok());
         assert_eq!(
-            throttle.begin("admin", address(1), later).unwrap_err().wait,
+            throttle
+                .begin("admin", true, address(1), later)
+                .unwrap_err()
+                .wait,
             Duration::from_secs(2)
         );
         // Another address is not slowed on that account yet.
-        assert!(throttle.begin("admin", address(2), later).is_ok());
+        assert!(throttle.begin("admin", true, address(2), later).is_ok());
     }
 
     #[test]
@@ -276,7 +291,7 @@ mod tests {
         let throttle = SignInThrottle::default();
         let now = Instant::now();
         let allowed = (0..40)
-            .filter(|_| throttle.begin("admin", address(1), now).is_ok())
+            .filter(|_| throttle.begin("admin", true, address(1), now).is_ok())
             .count();
         assert_eq!(allowed, 5);
     }
@@ -286,16 +301,16 @@ mod tests {
         let throttle = SignInThrottle::default();
         let mut now = Instant::now();
         for _ in 0..60 {
-            if let Err(refused) = throttle.begin("admin", address(1), now) {
+            if let Err(refused) = throttle.begin("admin", true, address(1), now) {
                 assert!(refused.wait <= LONGEST_WAIT);
                 now += refused.wait;
             }
         }
-        assert!(throttle.begin("admin", address(1), now).is_ok());
-        let refused = throttle.begin("admin", address(1), now).unwrap_err();
+        assert!(throttle.begin("admin", true, address(1), now).is_ok());
+        let refused = throttle.begin("admin", true, address(1), now).unwrap_err();
         assert_eq!(refused.wait, LONGEST_WAIT);
         throttle.succeeded("admin", address(1));
-        assert!(throttle.begin("admin", address(1), now).is_ok());
+        assert!(throttle.begin("admin", true, address(1), now).is_ok());
     }
 
     #[test]
@@ -305,29 +320,33 @@ mod tests {
         for n in 0..10 {
             assert!(
                 throttle
-                    .begin(&format!("guess{n}"), address(1), now)
+                    .begin(&format!("guess{n}"), false, address(1), now)
                     .is_ok()
             );
         }
-        assert!(throttle.begin("fresh-name", address(1), now).is_err());
-        assert!(throttle.begin("fresh-name", address(2), now).is_ok());
+        assert!(
+            throttle
+                .begin("fresh-name", false, address(1), now)
+                .is_err()
+        );
+        assert!(throttle.begin("fresh-name", false, address(2), now).is_ok());
     }
 
     #[test]
     fn failures_from_elsewhere_never_keep_the_administrator_out_of_a_known_address() {
         let throttle = SignInThrottle::default();
         let now = Instant::now();
-        assert!(throttle.begin("admin", address(1), now).is_ok());
+        assert!(throttle.begin("admin", true, address(1), now).is_ok());
         throttle.succeeded("admin", address(1));
         // A distributed guess: four tries from each of 50 addresses.
         for attacker in 100..150 {
             for _ in 0..4 {
-                let _ = throttle.begin("admin", address(attacker), now);
+                let _ = throttle.begin("admin", true, address(attacker), now);
             }
         }
         // A new address is slowed on that account; the administrator's usual one is not.
-        assert!(throttle.begin("admin", address(3), now).is_err());
-        assert!(throttle.begin("admin", address(1), now).is_ok());
+        assert!(throttle.begin("admin", true, address(3), now).is_err());
+        assert!(throttle.begin("admin", true, address(1), now).is_ok());
     }
 
     #[test]
@@ -335,15 +354,21 @@ mod tests {
         let throttle = SignInThrottle::default();
         let now = Instant::now();
         for _ in 0..5 {
-            let _ = throttle.begin("admin", address(1), now);
+            let _ = throttle.begin("admin", true, address(1), now);
         }
         for n in 0..(MOST_KEYS + 10) {
             let client = IpAddr::V6(std::net::Ipv6Addr::from(n as u128 + 1));
-            let _ = throttle.begin(&format!("n{n}"), client, now + Duration::from_secs(1));
+            let _ = throttle.begin(
+                &format!("n{n}"),
+                false,
+                client,
+                now + Duration::from_secs(1),
+            );
         }
-        // The oldest half went, not everything: the newest entries are still there.
+        // The oldest half went, not everything; and the real account's count is untouched.
         let tables = lock(&throttle.tables);
         assert!(tables.pairs.len() >= MOST_KEYS / 2);
+        assert_eq!(tables.accounts.get("admin").map(|f| f.count), Some(5));
     }
 
     #[test]

@@ -1,34 +1,78 @@
-//! Password hashing with Argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes), run off
-//! the async workers because each hash takes tens of milliseconds on purpose, and never more
-//! than [`MOST_AT_ONCE`] at a time: a burst of sign-in tries waits its turn instead of taking
-//! 19 MiB each.
+//! Password hashing with Argon2id (the `argon2` crate's defaults: 19 MiB, 2 passes).
+//!
+//! Every hash runs on one of [`HASHING_THREADS`] long-lived threads of its own, never on the
+//! async workers (each hash takes tens of milliseconds on purpose) nor on a thread per request:
+//! a burst of sign-in tries queues up instead of taking 19 MiB each, a client that hangs up
+//! cannot free its place while its hash still runs, and the memory the allocator keeps stays
+//! that of a few threads. A queued hash whose requester is gone is skipped.
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use secrecy::{ExposeSecret as _, SecretString};
-use std::sync::OnceLock;
-use tokio::sync::Semaphore;
+use std::sync::mpsc;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-/// Most hashes computed at once (memory: this many times 19 MiB).
-pub const MOST_AT_ONCE: usize = 2;
+/// Threads that compute hashes (memory: about this many times 19 MiB).
+pub const HASHING_THREADS: usize = 2;
 
-static TURNS: Semaphore = Semaphore::const_new(MOST_AT_ONCE);
+type Job = Box<dyn FnOnce() + Send>;
 
-/// Hashing failed (the thread pool is gone, or the parameters are refused): never expected.
+/// The queue of the hashing threads, started on first use.
+static QUEUE: LazyLock<Mutex<mpsc::Sender<Job>>> = LazyLock::new(|| {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for number in 0..HASHING_THREADS {
+        let receiver = Arc::clone(&receiver);
+        let started = std::thread::Builder::new()
+            .name(format!("argon2-{number}"))
+            .spawn(move || {
+                loop {
+                    let next = receiver
+                        .lock()
+                        .unwrap_or_else(|poisoned| poisoned.into_inner())
+                        .recv();
+                    match next {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(error) = started {
+            tracing::error!(%error, "a password hashing thread could not start");
+        }
+    }
+    Mutex::new(sender)
+});
+
+/// Runs `work` on a hashing thread; `None` when the threads are gone.
+async fn on_hashing_thread<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Option<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        if !done.is_closed() {
+            let _ = done.send(work());
+        }
+    });
+    QUEUE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .send(job)
+        .ok()?;
+    result.await.ok()
+}
+
+/// Hashing failed (the threads are gone, or the parameters are refused): never expected.
 #[derive(Debug, thiserror::Error)]
 #[error("password hashing failed: {0}")]
 pub struct HashError(String);
 
 /// The PHC string (`$argon2id$v=19$m=…`) of `password` with a fresh salt.
 pub async fn hash(password: SecretString) -> Result<String, HashError> {
-    let _turn = TURNS
-        .acquire()
+    on_hashing_thread(move || hash_now(&password))
         .await
-        .map_err(|error| HashError(error.to_string()))?;
-    tokio::task::spawn_blocking(move || hash_now(&password))
-        .await
-        .map_err(|error| HashError(error.to_string()))?
+        .unwrap_or_else(|| Err(HashError("the hashing threads are gone".to_owned())))
 }
 
 fn hash_now(password: &SecretString) -> Result<String, HashError> {
@@ -43,10 +87,7 @@ fn hash_now(password: &SecretString) -> Result<String, HashError> {
 /// dummy hash is checked, so an unknown name takes as long to refuse as a wrong password; the
 /// dummy's password is random and thrown away, so nothing matches it.
 pub async fn verify(password: SecretString, stored: Option<String>) -> bool {
-    let Ok(_turn) = TURNS.acquire().await else {
-        return false;
-    };
-    tokio::task::spawn_blocking(move || {
+    on_hashing_thread(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_owned());
         let Ok(parsed) = PasswordHash::new(&stored) else {
             tracing::error!("a stored password hash cannot be parsed");

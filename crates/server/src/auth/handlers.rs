@@ -63,6 +63,11 @@ fn entry(
     }
 }
 
+/// A wait in whole seconds, rounded up: waiting that long is always enough.
+fn whole_seconds(wait: std::time::Duration) -> u64 {
+    wait.as_millis().div_ceil(1000).max(1) as u64
+}
+
 /// `1` reads "1 second", `75` reads "75 seconds".
 fn readable_seconds(seconds: u64) -> String {
     if seconds == 1 {
@@ -83,7 +88,10 @@ fn printable(name: &str) -> String {
                 '\u{ad}' | '\u{61c}' | '\u{180e}' | '\u{200b}'..='\u{200f}'
                 | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'
                 | '\u{fff9}'..='\u{fffb}');
-            if c.is_control() || invisible {
+            // Real names are ASCII: anything else (a look-alike letter, a control or
+            // formatting character) is written as an escape, so it cannot pass for a real
+            // administrator's name or disguise the entry.
+            if !c.is_ascii() || c.is_control() || invisible {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()
@@ -158,8 +166,16 @@ pub async fn sign_in(
         .take(model::admin::NAME_MAX_CHARS + 1)
         .collect();
     let next = safe_next(form.next.as_deref()).to_owned();
-    if let Err(throttled) = auth.throttle.begin(&name, peer.ip(), Instant::now()) {
-        let wait = readable_seconds(throttled.wait.as_secs().max(1));
+    let account = match auth.store.find(&name).await {
+        Ok(account) => account,
+        Err(error) => return unavailable(&error),
+    };
+    let exists = account.is_some();
+    if let Err(throttled) = auth
+        .throttle
+        .begin(&name, exists, peer.ip(), Instant::now())
+    {
+        let wait = readable_seconds(whole_seconds(throttled.wait));
         if throttled.first {
             let summary = format!("slowed after repeated failures; next try in {wait}");
             audit(
@@ -181,15 +197,11 @@ pub async fn sign_in(
             StatusCode::TOO_MANY_REQUESTS,
             html::sign_in(&next, name, Some(Banner::Failure(message)), false),
         );
-        if let Ok(value) = HeaderValue::from_str(&throttled.wait.as_secs().max(1).to_string()) {
+        if let Ok(value) = HeaderValue::from_str(&whole_seconds(throttled.wait).to_string()) {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         return response;
     }
-    let account = match auth.store.find(&name).await {
-        Ok(account) => account,
-        Err(error) => return unavailable(&error),
-    };
     let verified = password::verify(
         form.password,
         account.as_ref().map(|a| a.password_hash.clone()),
@@ -569,10 +581,13 @@ async fn confirm_own_password(
     let client = signed_in
         .client
         .unwrap_or(IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED));
-    if let Err(throttled) = auth.throttle.begin(&signed_in.name, client, Instant::now()) {
+    if let Err(throttled) = auth
+        .throttle
+        .begin(&signed_in.name, true, client, Instant::now())
+    {
         return Err(format!(
             "Too many wrong passwords. Try again in {}.",
-            readable_seconds(throttled.wait.as_secs().max(1))
+            readable_seconds(whole_seconds(throttled.wait))
         ));
     }
     let stored = match auth.store.find_by_id(signed_in.id).await {
