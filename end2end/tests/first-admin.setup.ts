@@ -22,7 +22,7 @@ setup('the printed setup link creates the first administrator, once', async ({ p
   await page.getByLabel('Password', { exact: true }).fill('too short');
   await page.getByLabel('Password (again)').fill('too short');
   await page.getByRole('button', { name: 'Create administrator' }).click();
-  await expect(page.locator('[data-field="name"].error')).toContainText("' ' is not allowed");
+  await expect(page.locator('[data-field="name"].error')).toContainText('A space is not allowed');
   await expect(page.locator('[data-field="password"].error')).toContainText('at least 12 characters');
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
 

@@ -57,7 +57,10 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Title text="Messaging Setup"/>
+        <Title text=match current_page() {
+            Page::SmtpServer => "SMTP Server · Messaging Setup",
+            Page::SmsGateway => "SMS Gateway · Messaging Setup",
+        }/>
         <header class="topbar">
             <span class="product">"Policy Manager"</span>
             <span class="console-name">"Administration console"</span>

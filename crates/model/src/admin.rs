@@ -24,9 +24,12 @@ pub fn check_name(name: &str) -> Result<String, String> {
     {
         // ASCII only: two names that look the same (a Cyrillic "а" for a Latin "a") must
         // never stand for two administrators in the list or the audit log.
+        let shown = match bad {
+            ' ' => "A space".to_owned(),
+            other => format!("'{}'", other.escape_default()),
+        };
         return Err(format!(
-            "'{}' is not allowed: use the letters A-Z and a-z, digits and . - _ @ only.",
-            bad.escape_default()
+            "{shown} is not allowed: use the letters A-Z and a-z, digits and . - _ @ only."
         ));
     }
     Ok(name.to_owned())
@@ -86,7 +89,11 @@ mod tests {
         assert!(check_name("Zoë").unwrap_err().contains("A-Z"));
         assert!(check_name("\u{430}dmin").is_err(), "a Cyrillic look-alike");
         assert!(check_name("").unwrap_err().contains("Enter"));
-        assert!(check_name("a b").unwrap_err().contains("' '"));
+        assert!(
+            check_name("a b")
+                .unwrap_err()
+                .starts_with("A space is not allowed")
+        );
         assert!(check_name("<script>").unwrap_err().contains("'<'"));
         assert!(check_name(&"a".repeat(65)).unwrap_err().contains("64"));
     }

@@ -115,21 +115,23 @@ impl Auditor {
     }
 
     /// A save: each changed field of the form (as the page shows it) old → new, the secret
-    /// boxes left out and the secret's fate told in words, long PEM text summarised.
+    /// boxes and the `unused` parts (other gateway kinds' fields) left out, the secret's fate
+    /// told in words, long PEM text summarised.
     async fn saved<F: serde::Serialize>(
         &self,
         action: AuditAction,
-        before: Option<&F>,
-        after: &F,
-        secret: PasswordOutcome,
-        secret_name: &str,
+        (before, after): (Option<&F>, &F),
+        unused: &[&str],
+        (secret, secret_name): (PasswordOutcome, &str),
     ) {
         let old = before.and_then(|form| serde_json::to_value(form).ok());
         let new = serde_json::to_value(after).ok();
+        let mut hidden = vec!["password", "secret"];
+        hidden.extend_from_slice(unused);
         let changes = messaging::admin::changes_between(
             old.as_ref(),
             new.as_ref(),
-            &["password", "secret"],
+            &hidden,
             &["ca_certificate"],
         );
         let summary = match secret {

@@ -49,13 +49,17 @@ pub(crate) async fn save_sms_gateway(form: SmsGatewayForm) -> Result<SavedSms, C
     let view = saved.view();
     let before = before.map(|gateway| gateway.view().to_form());
     let after = view.to_form();
+    // Only the chosen kind's fields are stored; the other kinds' boxes are not news.
+    let unused: Vec<&str> = ["kannel", "http", "twilio", "email_to_sms"]
+        .into_iter()
+        .filter(|kind| *kind != after.kind.as_str())
+        .collect();
     auditor
         .saved(
             AuditAction::SmsSaved,
-            before.as_ref(),
-            &after,
-            secret,
-            "password or token",
+            (before.as_ref(), &after),
+            &unused,
+            (secret, "password or token"),
         )
         .await;
     Ok(SavedSms { view, secret })

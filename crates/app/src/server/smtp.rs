@@ -53,10 +53,9 @@ pub(crate) async fn save_smtp_settings(form: SmtpForm) -> Result<SavedSmtp, Cons
     auditor
         .saved(
             AuditAction::SmtpSaved,
-            before.as_ref(),
-            &view.to_form(),
-            password,
-            "password",
+            (before.as_ref(), &view.to_form()),
+            &[],
+            (password, "password"),
         )
         .await;
     Ok(SavedSmtp { view, password })

@@ -47,7 +47,7 @@ fn document(title: &'static str, signed_in: Option<String>, main: impl IntoView)
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                <title>{title}" · Policy Manager"</title>
+                <title>{format!("{title} · Policy Manager")}</title>
                 <link rel="stylesheet" href="/pkg/console.css"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
             </head>
@@ -300,11 +300,11 @@ pub fn audit_log(me: String, listing: AuditListing) -> String {
             view! {
                 <tr data-action=action data-outcome=outcome>
                     <td class="at">{record.at}" UTC"</td>
-                    <td>{record.actor}</td>
+                    <td class="nowrap">{record.actor}</td>
                     <td>{record.action}</td>
-                    <td>{record.outcome}</td>
+                    <td class="nowrap">{record.outcome}</td>
                     <td>{record.summary}<ul class="changes">{changes}</ul></td>
-                    <td>{record.client.unwrap_or_default()}</td>
+                    <td class="nowrap">{record.client.unwrap_or_default()}</td>
                 </tr>
             }
         })
