@@ -1,6 +1,7 @@
 //! Starts the Messaging Setup console: reads the configuration, opens the database, prints the
 //! URL and serves until Ctrl-C or SIGTERM.
 
+use server::auth::error_chain;
 use server::config::Config;
 use server::{startup, telemetry};
 use std::process::ExitCode;
@@ -66,9 +67,7 @@ async fn set_password(config: &Config, name: &str) -> Result<(), Box<dyn std::er
         .map_err(|(_, problem)| format!("password: {problem}"))?;
     let services = startup::build_services(config).await?;
     let store = services.admins;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)?
-        .as_secs() as i64;
+    let now = messaging::admin::unix_now();
     let hash = password::hash(secret).await?;
     let (action, summary) = match store.find(&name).await? {
         Some(account) => {
@@ -126,15 +125,4 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let _ = interrupt.await;
     tracing::info!("shutting down");
-}
-
-fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

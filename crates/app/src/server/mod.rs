@@ -104,10 +104,7 @@ impl Auditor {
             summary,
             changes,
         };
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default();
+        let now = messaging::admin::unix_now();
         if let Err(error) = self.services.admins.record(&entry, now).await {
             let reference = new_reference();
             tracing::error!(reference, error = %error, action = action.as_str(), "audit entry not written");

@@ -133,13 +133,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Unix seconds now.
-pub(crate) fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
-}
+pub(crate) use messaging::admin::unix_now as now;
 
 /// The session id the request's `Cookie` headers carry, if any.
 pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
@@ -255,7 +249,8 @@ pub(crate) fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+/// An error and its causes on one line, for the log.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
